@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Build the default KenLM model that ships in src/unspin/data/.
+
+Inputs: ../shared/corpus (never eval/).  Sources marked non-commercial or research-only
+(brown, reuters21578) are left out.  News is counted three times so that the model
+leans towards the news register unspin mostly meets.  The last HOLDOUT lines of
+bbc_news are left out of the model: scripts/calibrate.py uses them as held-out data.
+
+Needs KenLM's lmplz and build_binary (see README "How models are built"):
+
+    python scripts/build_lm.py --kenlm-bin /path/to/kenlm/build/bin
+
+Writes lm.binary, unigrams.tsv and their entries in MANIFEST.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import lzma
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from unspin.data import update_manifest  # noqa: E402
+from unspin.tokenize import lm_words  # noqa: E402
+
+HOLDOUT = 2000
+# (file, licence, times counted, max words taken)
+SOURCES = [
+    ("bbc_news.txt.xz", "research corpus; copyright BBC", 3, None),
+    ("abc_news.txt.xz", "no licence stated (NLTK data, research/teaching)", 3, None),
+    ("wmt_news.txt.xz", "WMT research test sets", 3, None),
+    ("fnc1_news.txt.xz", "research data set", 3, None),
+    ("wikipedia_en.txt.xz", "CC BY-SA 3.0", 1, 35_000_000),
+    ("gutenberg_books.txt.xz", "public domain (US)", 1, 12_000_000),
+    ("openstax_textbooks.txt.xz", "CC BY 4.0", 1, None),
+    ("imdb_reviews.txt.xz", "research corpus; no explicit licence", 1, 6_000_000),
+    ("masc_written.txt.xz", "MASC: research and commercial use", 1, None),
+    ("us_speeches.txt.xz", "public domain", 1, None),
+]
+EXCLUDED = {
+    "brown.txt.xz": "non-commercial licence",
+    "reuters21578.txt.xz": "research use only",
+}
+
+
+def corpus_lines(corpus: Path):
+    """Yield (source, line) of every training line, holdout removed, news repeated."""
+    for name, _licence, times, max_words in SOURCES:
+        with lzma.open(corpus / name, "rt", encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+        if name == "bbc_news.txt.xz":
+            lines = lines[:-HOLDOUT]
+        for _ in range(times):
+            words = 0
+            for line in lines:
+                yield name, line
+                words += line.count(" ") + 1
+                if max_words and words >= max_words:
+                    break
+
+
+def write_corpus(corpus: Path, sink, counts: collections.Counter, sizes: dict) -> None:
+    for name, line in corpus_lines(corpus):
+        words = lm_words(line)
+        if not words:
+            continue
+        counts.update(words)
+        sizes[name] = sizes.get(name, 0) + len(words)
+        sink.write(" ".join(words) + "\n")
+    sink.close()
+
+
+def write_unigrams(path: Path, counts: collections.Counter) -> None:
+    partial = path.with_suffix(".part")
+    with open(partial, "w", encoding="utf-8") as handle:
+        handle.write("# unspin.unigrams/1\tword\tcount\n")
+        for word, count in counts.most_common(120_000):
+            handle.write(f"{word}\t{count}\n")
+    os.replace(partial, path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--kenlm-bin", type=Path, required=True)
+    parser.add_argument("--out", type=Path, default=ROOT / "src" / "unspin" / "data")
+    parser.add_argument("--order", type=int, default=4)
+    parser.add_argument("--prune", default="0 1 2 3")
+    parser.add_argument("--memory", default="8G")
+    args = parser.parse_args()
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=ROOT) as tmp:
+        arpa = Path(tmp) / "lm.arpa"
+        lmplz = subprocess.Popen(
+            [str(args.kenlm_bin / "lmplz"), "-o", str(args.order), "--prune", *args.prune.split(),
+             "-S", args.memory, "-T", tmp, "--discount_fallback", "--arpa", str(arpa)],
+            stdin=subprocess.PIPE, text=True, encoding="utf-8",
+        )
+        counts: collections.Counter = collections.Counter()
+        sizes: dict = {}
+        writer = threading.Thread(target=write_corpus, args=(args.corpus, lmplz.stdin, counts, sizes))
+        writer.start()
+        writer.join()
+        write_unigrams(args.out / "unigrams.tsv", counts)
+        if lmplz.wait() != 0:
+            raise SystemExit("lmplz failed")
+        binary = args.out / "lm.binary"
+        partial = binary.with_suffix(".binary.part")
+        subprocess.run([str(args.kenlm_bin / "build_binary"), "-q", "8", "-b", "8", "-a", "64", "trie",
+                        str(arpa), str(partial)], check=True)
+        os.replace(partial, binary)
+
+    sources = [
+        {"file": name, "licence": licence, "times": times, "words": sizes.get(name, 0)}
+        for name, licence, times, _ in SOURCES
+    ]
+    common = {"sources": sources, "excluded": EXCLUDED, "holdout": f"last {HOLDOUT} lines of bbc_news",
+              "built_by": "scripts/build_lm.py"}
+    update_manifest(args.out, "lm.binary", {**common, "format": "kenlm-trie-q8",
+                                            "order": args.order, "prune": args.prune})
+    update_manifest(args.out, "unigrams.tsv", {**common, "format": "unspin.unigrams/1"})
+
+
+if __name__ == "__main__":
+    main()

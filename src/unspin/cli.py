@@ -1,0 +1,122 @@
+"""Command line: unspin restore | detect | spin | eval | serve | batch | verify.
+
+Exit codes: 0 ok, 1 bad input (with a clear message), 2 usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from unspin import __version__
+from unspin.errors import UnspinError
+from unspin.textio import read_text
+
+THRESHOLD = click.option("--threshold", type=float, default=None,
+                         help="minimum confidence of an edit (default from Settings)")
+MODEL = click.option("--model", type=click.Path(file_okay=False), default=None,
+                     help="model folder (default: bundled, or $UNSPIN_DATA)")
+ERRORS = click.option("--errors", type=click.Choice(["strict", "replace"]), default="strict",
+                      help="invalid UTF-8: fail (strict) or substitute U+FFFD (replace)")
+
+
+def _fail(error: UnspinError) -> None:
+    click.echo(f"unspin: {error}", err=True)
+    sys.exit(1)
+
+
+def _settings(threshold):
+    return {} if threshold is None else {"threshold": threshold}
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="unspin")
+def main() -> None:
+    """Find and undo the word substitutions of automatic text spinners."""
+
+
+@main.command()
+@click.argument("path", default="-")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "diff"]), default="text")
+@THRESHOLD
+@MODEL
+@ERRORS
+@click.option("--verbose", "-v", is_flag=True, help="print the reproducibility signature to stderr")
+def restore(path, output_format, threshold, model, errors, verbose):
+    """Restore spun text from PATH (or - for standard input) and print it."""
+    from unspin.render import render_diff
+    from unspin.restorer import Restorer
+
+    try:
+        restorer = Restorer(model, **_settings(threshold))
+        out = sys.stdout
+        for text in read_text(path, errors=errors):
+            result = restorer.restore(text)
+            if output_format == "json":
+                out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+            elif output_format == "diff":
+                out.write(render_diff(result, color=out.isatty()))
+            else:
+                out.write(result.restored_text)
+            out.flush()
+        if verbose:
+            click.echo(restorer.signature, err=True)
+    except UnspinError as error:
+        _fail(error)
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@MODEL
+@ERRORS
+def detect(paths, model, errors):
+    """Print each document's spun score (0..1): PATH<TAB>score."""
+    from unspin.restorer import Restorer
+
+    try:
+        restorer = Restorer(model)
+        for path in paths or ("-",):
+            text = "".join(read_text(path, errors=errors))
+            click.echo(f"{path}\t{restorer.detect(text):.3f}")
+    except UnspinError as error:
+        _fail(error)
+
+
+@main.command()
+@MODEL
+def verify(model):
+    """Check the model files against their manifest."""
+    from unspin.data import data_dir, verify as verify_folder
+
+    try:
+        folder = data_dir(model)
+    except UnspinError as error:
+        _fail(error)
+    bad = verify_folder(folder)
+    if bad:
+        click.echo(f"unspin: checksum mismatch in {folder}: {', '.join(bad)}", err=True)
+        sys.exit(1)
+    click.echo(f"{folder}: all files match MANIFEST.json")
+
+
+def _add_optional_commands() -> None:
+    """Commands that live beside the code they drive (simulate, evaluate, server, batch)."""
+    import importlib
+
+    for module, command in (("simulate", "spin"), ("evaluate", "eval"), ("server", "serve"),
+                            ("batch", "batch")):
+        try:
+            main.add_command(getattr(importlib.import_module(f"unspin.{module}"), f"{command}_command"),
+                             command)
+        except (ImportError, AttributeError):  # an optional extra is not installed
+            pass
+
+
+_add_optional_commands()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""One base exception with coded messages that say how to fix the problem."""
+
+from __future__ import annotations
+
+CATALOGUE = {
+    "E001": "model file not found; reinstall unspin or point UNSPIN_DATA / --model at a model folder",
+    "E002": "model file checksum mismatch; rebuild it with scripts/build_lm.py or reinstall unspin",
+    "E003": "input is not valid UTF-8; pass --errors replace to substitute U+FFFD",
+    "E004": "input looks binary (NUL bytes or mostly control characters); refusing to process it",
+    "E005": "input too large for this interface",
+    "E010": "internal tokenizer invariant broken; please report this input",
+    "E011": "an edit does not match the text it applies to",
+    "E020": "bad model or data file format",
+    "E030": "bad argument",
+}
+
+
+class UnspinError(Exception):
+    """Base class of every error unspin raises on purpose."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        self.code = code
+        self.detail = detail
+        hint = CATALOGUE.get(code, "")
+        message = f"[{code}] {detail}" if detail else f"[{code}]"
+        if hint:
+            message += f" ({hint})"
+        super().__init__(message)
+
+
+class BadInput(UnspinError):
+    """The input cannot be processed as text."""

@@ -1,0 +1,345 @@
+"""Scoring a restorer against gold spun text, ERRANT-style.
+
+Restorer edits and gold edits are aligned by their offsets in the spun text.  A gold site is
+FIXED when the restorer edits overlapping it turn that stretch of text back into the original
+wording, WRONG when they touch it but write something else, MISSED when untouched.  A
+restorer edit that touches no gold site is a FALSE edit.  When one restorer edit spans several
+gold sites they are judged together (all fixed or all wrong).
+
+precision = fixed / (fixed + wrong + false), recall = fixed / sites, F0.5 weights precision.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass
+from typing import Iterable, Sequence
+
+import click
+
+from unspin.errors import UnspinError
+from unspin.simulate import GoldEdit, SpunText
+from unspin.tokenize import is_word, tokenize
+from unspin.types import Edit, Restoration
+
+KINDS = ("fixed", "wrong", "missed", "false")
+CONTEXT_CHARS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """The verdict on one gold site or one false edit, in spun-text offsets.
+
+    ``spun``, ``restored`` and ``original`` cover the judged stretch: the gold site, widened to
+    the restorer edits that touch it (and to the other sites those edits touch).
+    """
+
+    kind: str
+    start: int
+    end: int
+    spun: str
+    restored: str  # what the restorer left there (== spun when missed)
+    original: str  # the gold wording ("" for a false edit: the spun text was right)
+    relation: str  # gold relation, or the restorer's for a false edit
+    context: str
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    sites: int = 0
+    fixed: int = 0
+    wrong: int = 0
+    missed: int = 0
+    false: int = 0
+
+    @classmethod
+    def of(cls, judgements: Iterable[Judgement]) -> "Counts":
+        tally = Counter(j.kind for j in judgements)
+        return cls(tally["fixed"] + tally["wrong"] + tally["missed"], tally["fixed"],
+                   tally["wrong"], tally["missed"], tally["false"])
+
+    @property
+    def precision(self) -> float:
+        proposed = self.fixed + self.wrong + self.false
+        return self.fixed / proposed if proposed else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.fixed / self.sites if self.sites else 1.0
+
+    @property
+    def f05(self) -> float:
+        p, r = self.precision, self.recall
+        return 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "precision": round(self.precision, 4),
+                "recall": round(self.recall, 4), "f05": round(self.f05, 4)}
+
+
+# ---------------------------------------------------------------- alignment
+
+def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    """Half-open overlap; an empty span (insertion) overlaps spans it touches."""
+    if a_start == a_end or b_start == b_end:
+        return max(a_start, b_start) <= min(a_end, b_end)
+    return max(a_start, b_start) < min(a_end, b_end)
+
+
+def rewrite(text: str, start: int, end: int, pieces: Sequence[tuple[int, int, str]]) -> str:
+    """``text[start:end]`` with the sorted, non-overlapping ``(start, end, new)`` pieces applied."""
+    parts, position = [], start
+    for piece_start, piece_end, new in sorted(pieces):
+        parts.append(text[position:piece_start])
+        parts.append(new)
+        position = piece_end
+    parts.append(text[position:end])
+    return "".join(parts)
+
+
+def judge(gold: SpunText, restoration: Restoration) -> list[Judgement]:
+    """Verdicts for every gold site of one document and every false edit of the restorer."""
+    text = gold.spun
+    if restoration.text != text:
+        raise UnspinError("E030", "restored document does not match its gold spun text; "
+                                  "are --gold and --restored in the same order?")
+    sites = sorted(gold.edits, key=lambda g: g.spun_start)
+    edits = sorted(restoration.edits, key=lambda e: e.start)
+    touching = [[e for e in edits if overlaps(g.spun_start, g.spun_end, e.start, e.end)] for g in sites]
+    judgements = [_judge_site(text, sites, index, touching) for index in range(len(sites))]
+    for edit in edits:
+        if not any(overlaps(g.spun_start, g.spun_end, edit.start, edit.end) for g in sites):
+            judgements.append(Judgement("false", edit.start, edit.end, edit.spun, edit.restored, "",
+                                        edit.relation, _context(text, edit.start, edit.end)))
+    return sorted(judgements, key=lambda j: (j.start, j.end))
+
+
+def _judge_site(text: str, sites: list[GoldEdit], index: int, touching: list[list[Edit]]) -> Judgement:
+    site = sites[index]
+    context = _context(text, site.spun_start, site.spun_end)
+    edits = touching[index]
+    if not edits:
+        return Judgement("missed", site.spun_start, site.spun_end, site.spun, site.spun,
+                         site.original, site.relation, context)
+    group = _component(sites, index, touching)
+    members = [sites[i] for i in group]
+    group_edits = {(e.start, e.end, e.restored) for i in group for e in touching[i]}
+    start = min([g.spun_start for g in members] + [e[0] for e in group_edits])
+    end = max([g.spun_end for g in members] + [e[1] for e in group_edits])
+    expected = rewrite(text, start, end, [(g.spun_start, g.spun_end, g.original) for g in members])
+    produced = rewrite(text, start, end, sorted(group_edits))
+    kind = "fixed" if produced == expected else "wrong"
+    return Judgement(kind, site.spun_start, site.spun_end, text[start:end], produced, expected,
+                     site.relation, context)
+
+
+def _component(sites: list[GoldEdit], index: int, touching: list[list[Edit]]) -> list[int]:
+    """Gold sites linked to site ``index`` through restorer edits that span several sites."""
+    group, frontier = {index}, [index]
+    while frontier:
+        current = frontier.pop()
+        for edit in touching[current]:
+            for other, edits in enumerate(touching):
+                if other not in group and edit in edits:
+                    group.add(other)
+                    frontier.append(other)
+    return sorted(group)
+
+
+def _context(text: str, start: int, end: int) -> str:
+    left = text[max(0, start - CONTEXT_CHARS) : start]
+    right = text[end : end + CONTEXT_CHARS]
+    return f"{left}[{text[start:end]}]{right}".replace("\n", " ")
+
+
+# ---------------------------------------------------------------- other measures
+
+def words(text: str) -> list[str]:
+    return [t.text for t in tokenize(text).tokens if is_word(t.text)]
+
+
+def word_errors(reference: Sequence[str], hypothesis: Sequence[str]) -> int:
+    """Word-level Levenshtein distance (common prefix and suffix trimmed first)."""
+    begin = 0
+    while begin < min(len(reference), len(hypothesis)) and reference[begin] == hypothesis[begin]:
+        begin += 1
+    r_end, h_end = len(reference), len(hypothesis)
+    while r_end > begin and h_end > begin and reference[r_end - 1] == hypothesis[h_end - 1]:
+        r_end, h_end = r_end - 1, h_end - 1
+    ref, hyp = reference[begin:r_end], hypothesis[begin:h_end]
+    previous = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        current = [i]
+        for j, h in enumerate(hyp, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (r != h)))
+        previous = current
+    return previous[-1]
+
+
+def roc_auc(positives: Sequence[float], negatives: Sequence[float]) -> float | None:
+    """P(score of a random positive > score of a random negative), ties counting half."""
+    if not positives or not negatives:
+        return None
+    ranked = sorted([(s, 1) for s in positives] + [(s, 0) for s in negatives])
+    rank_sum, i = 0.0, 0
+    while i < len(ranked):
+        j = i
+        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+            j += 1
+        average = (i + j + 1) / 2  # ranks are 1-based
+        rank_sum += average * sum(label for _, label in ranked[i:j])
+        i = j
+    n_pos, n_neg = len(positives), len(negatives)
+    return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
+
+
+def worst(judgements: Iterable[Judgement], n: int) -> list[dict]:
+    """The ``n`` most frequent wrong/missed (spun, restored, original) triples with an example."""
+    tally: Counter = Counter()
+    example: dict = {}
+    for j in judgements:
+        if j.kind in ("wrong", "missed"):
+            key = (j.kind, j.spun, j.restored, j.original, j.relation)
+            tally[key] += 1
+            example.setdefault(key, j.context)
+    return [{"count": count, "kind": key[0], "spun": key[1], "restored": key[2], "original": key[3],
+             "relation": key[4], "context": example[key]} for key, count in tally.most_common(n)]
+
+
+# ---------------------------------------------------------------- the report
+
+def evaluate(golds: Sequence[SpunText], restorations: Sequence[Restoration],
+             clean: Sequence[Restoration] = (), seconds: float | None = None,
+             worst_n: int = 0) -> dict:
+    """The full report as plain data (see ``render_table`` for the layout)."""
+    if len(golds) != len(restorations):
+        raise UnspinError("E030", f"{len(golds)} gold documents but {len(restorations)} restorations")
+    judgements = []
+    by_profile: dict[str, list[Judgement]] = defaultdict(list)
+    errors = {"words": 0, "spun": 0, "restored": 0}
+    for gold, restoration in zip(golds, restorations):
+        found = judge(gold, restoration)
+        judgements += found
+        by_profile[gold.profile] += found
+        reference = words(gold.original)
+        errors["words"] += len(reference)
+        errors["spun"] += word_errors(reference, words(gold.spun))
+        errors["restored"] += word_errors(reference, words(restoration.restored_text))
+    by_relation: dict[str, list[Judgement]] = defaultdict(list)
+    for j in judgements:
+        if j.kind != "false":
+            by_relation[j.relation].append(j)
+    spun_words = sum(len(words(g.spun)) for g in golds)
+    report = {
+        "documents": len(golds),
+        "words": errors["words"],
+        **Counts.of(judgements).to_dict(),
+        "wer_spun": round(errors["spun"] / max(1, errors["words"]), 4),
+        "wer_restored": round(errors["restored"] / max(1, errors["words"]), 4),
+        "per_profile": {name: Counts.of(found).to_dict() for name, found in sorted(by_profile.items())},
+        "per_relation": {name: Counts.of(found).to_dict() for name, found in sorted(by_relation.items())},
+        "words_per_second": round(spun_words / seconds, 1) if seconds else None,
+    }
+    if clean:
+        clean_words = sum(len(words(r.text)) for r in clean)
+        report["clean_words"] = clean_words
+        report["clean_false_edits"] = sum(len(r.edits) for r in clean)
+        report["clean_false_per_1000"] = round(1000 * report["clean_false_edits"] / max(1, clean_words), 3)
+        positives = [r.spun_score for g, r in zip(golds, restorations) if g.edits]
+        auc = roc_auc(positives, [r.spun_score for r in clean])
+        report["spun_score_auc"] = None if auc is None else round(auc, 4)
+    if worst_n:
+        report["worst"] = worst(judgements, worst_n)
+    return report
+
+
+def render_table(report: dict) -> str:
+    """A plain-text report for people."""
+    lines = [f"documents {report['documents']}  words {report['words']}"
+             + (f"  words/s {report['words_per_second']}" if report.get("words_per_second") else "")]
+    header = f"{'':<18}{'sites':>7}{'fixed':>7}{'wrong':>7}{'missed':>7}{'false':>7}{'P':>8}{'R':>8}{'F0.5':>8}"
+
+    def row(name: str, c: dict) -> str:
+        return (f"{name:<18}{c['sites']:>7}{c['fixed']:>7}{c['wrong']:>7}{c['missed']:>7}{c['false']:>7}"
+                f"{c['precision']:>8.3f}{c['recall']:>8.3f}{c['f05']:>8.3f}")
+
+    lines += [header, row("all", report)]
+    lines += [row(f"profile {name}", c) for name, c in report["per_profile"].items()]
+    lines += [row(f"  {name}", c) for name, c in report["per_relation"].items()]
+    lines.append(f"WER spun {report['wer_spun']:.4f}  restored {report['wer_restored']:.4f}")
+    if "clean_false_per_1000" in report:
+        lines.append(f"clean text: {report['clean_false_edits']} false edits in {report['clean_words']} "
+                     f"words = {report['clean_false_per_1000']:.3f} per 1,000 words; "
+                     f"spun-score ROC AUC {report['spun_score_auc']}")
+    for item in report.get("worst", []):
+        lines.append(f"{item['count']:>5} {item['kind']:<6} {item['spun']!r} -> {item['restored']!r} "
+                     f"(gold {item['original']!r}, {item['relation']})  {item['context']}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- input and the command
+
+def read_jsonl(path: str) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def restoration_from_dict(data: dict) -> Restoration:
+    edits = tuple(Edit(e["start"], e["end"], e["spun"], e["restored"], float(e.get("confidence", 1.0)),
+                       e.get("relation", "")) for e in data.get("edits", []))
+    return Restoration(data["text"], data.get("restored_text", data["text"]), edits,
+                       float(data.get("spun_score", 0.0)), data.get("signature", ""))
+
+
+def run_restorer(restorer, texts: Sequence[str]) -> tuple[list[Restoration], float]:
+    """Restore every text; return the results and the seconds spent."""
+    begin = time.perf_counter()
+    results = [restorer.restore(text) for text in texts]
+    return results, time.perf_counter() - begin
+
+
+@click.command("eval")
+@click.option("--gold", "gold_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="gold JSONL from `unspin spin --format jsonl`")
+@click.option("--restored", "restored_path", type=click.Path(exists=True, dir_okay=False),
+              help="restorations as JSONL (`unspin restore --format json`), in gold order")
+@click.option("--restorer", "restorer_name", type=click.Choice(["default"]), default=None,
+              help="run the bundled restorer instead of reading --restored")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table")
+@click.option("--worst", "worst_n", type=int, default=0, help="list the N most frequent misses")
+@click.option("--clean", "clean_path", type=click.Path(exists=True, dir_okay=False),
+              help="clean text, one paragraph per line, for false edits on clean text "
+                   "(default with --restorer: the gold originals)")
+def eval_command(gold_path, restored_path, restorer_name, output_format, worst_n, clean_path):
+    """Score restorations of spun text against gold edits."""
+    try:
+        golds = [SpunText.from_dict(item) for item in read_jsonl(gold_path)]
+        if (restored_path is None) == (restorer_name is None):
+            raise UnspinError("E030", "give exactly one of --restored and --restorer default")
+        restorer, seconds, clean = None, None, []
+        if restorer_name or clean_path:
+            from unspin.restorer import Restorer
+
+            restorer = Restorer()
+        if restored_path:
+            restorations = [restoration_from_dict(item) for item in read_jsonl(restored_path)]
+        else:
+            restorations, seconds = run_restorer(restorer, [g.spun for g in golds])
+        if clean_path:
+            with open(clean_path, encoding="utf-8") as handle:
+                clean, _ = run_restorer(restorer, [line.rstrip("\r\n") for line in handle if line.strip()])
+        elif restorer_name:
+            clean, _ = run_restorer(restorer, [g.original for g in golds])
+        report = evaluate(golds, restorations, clean, seconds, worst_n)
+        if restorer is not None:
+            report["signature"] = restorer.signature
+    except (UnspinError, OSError, KeyError, ValueError) as error:
+        click.echo(f"unspin: {error}", err=True)
+        sys.exit(1)
+    if output_format == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_table(report))

@@ -1,0 +1,156 @@
+"""Language-model scoring behind a small interface.
+
+``KenLMModel`` wraps a KenLM binary (the shipped default); ``ArpaModel`` is a pure-Python
+back-off model read from an ARPA file, for tests and tiny fixtures.  Both score one word
+at a time from an opaque, hashable state, so the decoder does not care which it has.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Hashable, Protocol
+
+from unspin.errors import UnspinError
+
+
+class LanguageModel(Protocol):
+    order: int
+
+    def begin_state(self) -> Hashable:
+        """State after the sentence-begin marker."""
+
+    def score(self, state: Hashable, word: str) -> tuple[float, Hashable]:
+        """log10 P(word | state) and the state after ``word``."""
+
+    def end_score(self, state: Hashable) -> float:
+        """log10 P(</s> | state)."""
+
+    def known(self, word: str) -> bool:
+        """Whether ``word`` is in the vocabulary."""
+
+
+def sentence_log10(model: LanguageModel, words: list[str], eos: bool = True) -> float:
+    """Total log10 probability of a sentence, scored one word at a time."""
+    state = model.begin_state()
+    total = 0.0
+    for word in words:
+        log10_prob, state = model.score(state, word)
+        total += log10_prob
+    return total + (model.end_score(state) if eos else 0.0)
+
+
+class KenLMModel:
+    """A KenLM model (ARPA or binary), memory-mapped where the format allows."""
+
+    def __init__(self, path: str | Path) -> None:
+        import kenlm
+
+        if not Path(path).exists():
+            raise UnspinError("E001", f"language model {path} is missing")
+        config = kenlm.Config()
+        config.load_method = kenlm.LoadMethod.LAZY
+        self._kenlm = kenlm
+        self._model = kenlm.Model(str(path), config)
+        self.order = self._model.order
+        self.path = Path(path)
+        self._cache: dict = {}
+
+    def begin_state(self):
+        state = self._kenlm.State()
+        self._model.BeginSentenceWrite(state)
+        return state
+
+    def score(self, state, word: str):
+        key = (state, word)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        out = self._kenlm.State()
+        result = (self._model.BaseScore(state, word, out), out)
+        if len(self._cache) > 2_000_000:
+            self._cache.clear()
+        self._cache[key] = result
+        return result
+
+    def end_score(self, state) -> float:
+        out = self._kenlm.State()
+        return self._model.BaseScore(state, "</s>", out)
+
+    def known(self, word: str) -> bool:
+        return word in self._model
+
+
+class ArpaModel:
+    """Pure-Python back-off n-gram model read from an ARPA file (for tests)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._prob: dict[tuple[str, ...], float] = {}
+        self._backoff: dict[tuple[str, ...], float] = {}
+        order = 0
+        section = 0
+        with open(path, encoding="utf-8") as handle:
+            for raw in handle:
+                line = raw.strip()
+                if not line or line.startswith("ngram ") or line == "\\data\\":
+                    continue
+                if line.startswith("\\") and line.endswith("-grams:"):
+                    section = int(line[1:].split("-")[0])
+                    order = max(order, section)
+                    continue
+                if line == "\\end\\":
+                    break
+                parts = line.split("\t")
+                if len(parts) < 2:
+                    parts = line.split()
+                    words = tuple(parts[1 : 1 + section])
+                    rest = parts[1 + section :]
+                else:
+                    words = tuple(parts[1].split())
+                    rest = parts[2:]
+                self._prob[words] = float(parts[0])
+                if rest:
+                    self._backoff[words] = float(rest[0])
+        if not order:
+            raise UnspinError("E020", f"{path} is not an ARPA file")
+        self.order = order
+
+    def begin_state(self) -> tuple[str, ...]:
+        return ("<s>",)
+
+    def _log10(self, context: tuple[str, ...], word: str) -> float:
+        backoff = 0.0
+        for start in range(len(context) + 1):
+            ngram = context[start:] + (word,)
+            if ngram in self._prob:
+                return backoff + self._prob[ngram]
+            backoff += self._backoff.get(context[start:], 0.0)
+        return backoff + self._prob.get(("<unk>",), -100.0)
+
+    def score(self, state: tuple[str, ...], word: str) -> tuple[float, tuple[str, ...]]:
+        log10_prob = self._log10(state, word)
+        known = word if (word,) in self._prob else "<unk>"
+        new_state = (state + (known,))[-(self.order - 1) :] if self.order > 1 else ()
+        return log10_prob, new_state
+
+    def end_score(self, state: tuple[str, ...]) -> float:
+        return self._log10(state, "</s>")
+
+    def known(self, word: str) -> bool:
+        return (word,) in self._prob
+
+
+def load(path: str | Path) -> LanguageModel:
+    """KenLM when it is installed and the file is binary, else the pure-Python reader."""
+    path = Path(path)
+    try:
+        return KenLMModel(path)
+    except ImportError:
+        if path.suffix == ".arpa":
+            return ArpaModel(path)
+        raise
+
+
+def log10_to_ln(value: float) -> float:
+    return value * math.log(10)

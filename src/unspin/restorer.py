@@ -1,0 +1,100 @@
+"""Wires the pipeline and holds the loaded resources: text -> Restoration."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from unspin import __version__
+from unspin.calibration import Calibration
+from unspin.data import checksum_prefix, data_dir, model_file, read_manifest
+from unspin.lexicon import Lexicon
+from unspin.lm import LanguageModel, load
+from unspin.types import Restoration
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Decoder settings: one set of defaults for the function, the class, CLI and HTTP."""
+
+    threshold: float = 0.5
+    beam_size: int = 6
+    max_candidates: int = 12
+    spin_rate: float | None = None  # None: estimate from the document itself
+    alternatives: int = 3
+
+
+class Restorer:
+    """Holds a language model and a channel table; restores many texts cheaply."""
+
+    def __init__(self, model: str | Path | None = None, lm: LanguageModel | None = None,
+                 lexicon: Lexicon | None = None, **settings) -> None:
+        self.folder = data_dir(model)
+        self.settings = Settings(**settings)
+        self._lm = lm
+        self._lexicon = lexicon
+
+    @property
+    def lm(self) -> LanguageModel:
+        if self._lm is None:
+            name = "lm.binary" if (self.folder / "lm.binary").exists() else "lm.arpa"
+            self._lm = load(model_file(self.folder, name))
+        return self._lm
+
+    @property
+    def lexicon(self) -> Lexicon:
+        if self._lexicon is None:
+            self._lexicon = Lexicon.load(model_file(self.folder, "channel.tsv.gz"))
+        return self._lexicon
+
+    @functools.cached_property
+    def calibration(self) -> Calibration:
+        return Calibration.load(self.folder / "calibration.json")
+
+    @functools.cached_property
+    def signature(self) -> str:
+        s = self.settings
+        lm_name = getattr(self.lm, "path", Path("lm")).name
+        lm_file = lm_name if lm_name in ("lm.binary", "lm.arpa") else "lm.binary"
+        return "|".join([
+            f"unspin:{__version__}",
+            f"lexicon:{self.lexicon.name}+{checksum_prefix(str(self.folder), 'channel.tsv.gz')}",
+            f"lm:{lm_name}+{checksum_prefix(str(self.folder), lm_file)}+o{self.lm.order}",
+            f"beam:{s.beam_size}|cand:{s.max_candidates}|threshold:{s.threshold}",
+            f"rate:{'auto' if s.spin_rate is None else s.spin_rate}",
+        ])
+
+    def info(self) -> dict:
+        """Version, model files with checksums, and the signature."""
+        return {"version": __version__, "model_folder": str(self.folder),
+                "files": read_manifest(self.folder)["files"], "signature": self.signature}
+
+    def restore(self, text: str, **overrides) -> Restoration:
+        from unspin.pipeline import restore_text
+
+        settings = dataclasses.replace(self.settings, **overrides) if overrides else self.settings
+        return restore_text(text, self.lm, self.lexicon, settings, self.signature, self.calibration)
+
+    def detect(self, text: str) -> float:
+        """How likely the document is spun, 0..1."""
+        return self.restore(text).spun_score
+
+    def restore_many(self, texts, workers: int = 1, **overrides) -> list[Restoration]:
+        """Restore many texts, in ``workers`` processes that each load the model once."""
+        if workers <= 1:
+            return [self.restore(text, **overrides) for text in texts]
+        from unspin.batch import restore_parallel
+
+        return restore_parallel(list(texts), workers, str(self.folder), overrides)
+
+
+@functools.lru_cache(maxsize=4)
+def default_restorer(model: str | None = None) -> Restorer:
+    return Restorer(model)
+
+
+def restore(text: str, model: str | None = None, **settings) -> Restoration:
+    """Restore spun text with the bundled model (loaded once, cached)."""
+    return default_restorer(model).restore(text, **settings)

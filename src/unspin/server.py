@@ -1,0 +1,486 @@
+"""HTTP server: a native JSON API, a LanguageTool-compatible API, and a web page.
+
+Native endpoints (``/v1/...``) count offsets in Unicode code points, like the Python API.
+``/v2/check`` follows LanguageTool and counts UTF-16 code units, so unmodified LanguageTool
+clients work.  No request can make the server read or write a file: the page's three static
+files are read once, at start-up, from the package.
+
+FastAPI and uvicorn are an optional extra (``pip install unspin[server]``); they are imported
+inside functions so that ``import unspin.server`` never breaks the command line.
+"""
+
+import asyncio
+import sys
+import bisect
+import json
+import os
+import re
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from importlib import resources
+
+import click
+
+from unspin import __version__
+from unspin.errors import BadInput, UnspinError
+
+MAX_BYTES = 1_000_000
+TIMEOUT = 30.0
+CONCURRENCY = 2
+MAX_WAITING = 256  # requests queued beyond this are refused at once with 503
+SETTINGS_VARIABLE = "UNSPIN_SERVER_SETTINGS"  # passes settings to each uvicorn worker
+RULE = {"id": "UNSPIN_SPUN_WORD", "description": "Word replaced by an automatic text spinner",
+        "issueType": "grammar", "category": {"id": "UNSPIN", "name": "Spun text"}}
+LANGUAGES = [("English", "en"), ("English (US)", "en-US"), ("English (GB)", "en-GB"),
+             ("English (Australian)", "en-AU"), ("English (Canadian)", "en-CA"),
+             ("English (New Zealand)", "en-NZ"), ("English (South African)", "en-ZA")]
+STATIC = {"/": ("index.html", "text/html; charset=utf-8"),
+          "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
+          "/static/style.css": ("style.css", "text/css; charset=utf-8")}
+HEADERS = {"X-Content-Type-Options": "nosniff",
+           "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'"}
+ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+class HTTPProblem(Exception):
+    """An error answered as JSON ``{"detail", "code"}`` with an HTTP status."""
+
+    def __init__(self, status: int, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.code, self.detail = status, code, detail
+
+
+def check_text(text: str) -> str:
+    """Refuse what is not text: lone surrogates (not encodable as UTF-8) and NUL characters."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise BadInput("E003", f"lone surrogate at code point {error.start}") from None
+    if "\x00" in text:
+        raise BadInput("E004", f"NUL character at code point {text.index(chr(0))}")
+    return text
+
+
+# ---------------------------------------------------------------- offsets and LanguageTool shape
+
+class UTF16:
+    """Converts code-point offsets of one text to UTF-16 code units (what LanguageTool counts)."""
+
+    def __init__(self, text: str) -> None:
+        self.astral = [m.start() for m in ASTRAL.finditer(text)]
+
+    def __call__(self, position: int) -> int:
+        return position + bisect.bisect_left(self.astral, position)
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(mark, 0, start) for mark in (". ", "! ", "? ", "\n")) + 1
+    rights = [p for p in (text.find(mark, end) for mark in (". ", "! ", "? ", "\n")) if p >= 0]
+    right = min(rights) + 1 if rights else len(text)
+    return text[left:right].strip()
+
+
+def _context(text: str, start: int, end: int, size: int = 40) -> dict:
+    left, right = max(0, start - size), min(len(text), end + size)
+    before = ("..." if left else "") + text[left:start]
+    window = (before + text[start:right] + ("..." if right < len(text) else "")).replace("\n", " ")
+    return {"text": window, "offset": len(before.encode("utf-16-le")) // 2,
+            "length": len(text[start:end].encode("utf-16-le")) // 2}
+
+
+def lt_match(edit: dict, text: str, utf16: UTF16, start: int, end: int) -> dict:
+    """One LanguageTool match for an edit.  ``start``/``end`` are original code points."""
+    values = [edit["restored"]] + [a["restored"] for a in edit.get("alternatives", ())
+                                   if a["restored"] != edit["restored"]]
+    message = (f"“{edit['spun']}” looks like a spinner's substitute for “{edit['restored']}” "
+               f"({edit['relation']}, confidence {edit['confidence']:.2f}).")
+    if edit.get("reason"):
+        message += f" {edit['reason']}"
+    return {"message": message, "shortMessage": "Spun word",
+            "offset": utf16(start), "length": utf16(end) - utf16(start),
+            "replacements": [{"value": value} for value in values],
+            "context": _context(text, start, end), "sentence": _sentence(text, start, end),
+            "type": {"typeName": "Other"}, "rule": RULE,
+            "ignoreForIncompleteSentence": False, "contextForSureMatch": 0}
+
+
+def annotated_text(data: str) -> tuple[str, str, list[tuple[int, int, int, int]]]:
+    """LanguageTool's ``data`` parameter -> (original, plain text, segments).
+
+    Each segment maps plain ``[p0, p1)`` to original ``[o0, o1)`` code points; markup is
+    read as its ``interpretAs`` (default: nothing), text as itself.
+    """
+    try:
+        parts = json.loads(data)["annotation"]
+        assert isinstance(parts, list)
+    except (ValueError, KeyError, TypeError, AssertionError):
+        raise HTTPProblem(400, "E030", "'data' must be JSON like "
+                          '{"annotation": [{"text": "..."}, {"markup": "..."}]}') from None
+    original, plain, segments = [], [], []
+    o = p = 0
+    for part in parts:
+        if not isinstance(part, dict) or not {"text", "markup"} & part.keys():
+            raise HTTPProblem(400, "E030", "each annotation needs 'text' or 'markup'")
+        shown = str(part.get("text", part.get("markup", "")))
+        read = shown if "text" in part else str(part.get("interpretAs", ""))
+        segments.append((p, p + len(read), o, o + len(shown)))
+        original.append(shown)
+        plain.append(read)
+        o, p = o + len(shown), p + len(read)
+    return "".join(original), "".join(plain), segments
+
+
+def _to_original(segments, position: int, is_end: bool) -> int:
+    for p0, p1, o0, o1 in segments:
+        if p0 <= position < p1 or (is_end and position == p1 and p1 > p0):
+            if p1 - p0 == o1 - o0:  # a text segment: one to one
+                return o0 + position - p0
+            return o1 if is_end else o0
+    return segments[-1][3] if segments else 0
+
+
+def lt_response(restoration, original: str, segments, language: str) -> dict:
+    """LanguageTool ``/v2/check`` JSON for a restoration of the plain text."""
+    utf16 = UTF16(original)
+    matches = []
+    for edit in restoration["edits"]:
+        start = _to_original(segments, edit["start"], False) if segments else edit["start"]
+        end = _to_original(segments, edit["end"], True) if segments else edit["end"]
+        matches.append(lt_match(edit, original, utf16, start, end))
+    name = dict((code, name) for name, code in LANGUAGES).get(language, "English (US)")
+    detected = {"name": name, "code": language, "confidence": 1.0, "source": "unspin"}
+    return {"software": {"name": "unspin", "version": __version__, "buildDate": None,
+                         "apiVersion": 1, "premium": False, "status": ""},
+            "warnings": {"incompleteResults": False},
+            "language": {"name": name, "code": language, "detectedLanguage": detected},
+            "matches": matches, "unspin": {"offsets": "utf-16", "spun_score":
+                                           restoration["spun_score"],
+                                           "signature": restoration["signature"]}}
+
+
+def _language(requested: str | None) -> str:
+    if not requested or requested.lower() in ("auto", "en"):
+        return "en-US" if not requested or requested.lower() == "auto" else "en"
+    for _, code in LANGUAGES:
+        if requested.lower().replace("_", "-") == code.lower():
+            return code
+    raise HTTPProblem(400, "E030", f"unsupported language {requested!r}: unspin handles English "
+                      f"only ({', '.join(code for _, code in LANGUAGES)}, auto)")
+
+
+def _parse_form(body: bytes) -> dict:
+    try:
+        pairs = urllib.parse.parse_qsl(body.decode("utf-8"), keep_blank_values=True,
+                                       encoding="utf-8", errors="strict")
+    except UnicodeDecodeError as error:
+        raise BadInput("E003", f"invalid UTF-8 in the form at byte {error.start}") from None
+    return dict(pairs)
+
+
+def _rule_enabled(params: dict) -> bool:
+    listed = lambda name: {r.strip() for r in params.get(name, "").split(",") if r.strip()}  # noqa: E731
+    if RULE["id"] in listed("disabledRules") or "UNSPIN" in listed("disabledCategories"):
+        return False
+    if params.get("enabledOnly") == "true":
+        return RULE["id"] in listed("enabledRules") or "UNSPIN" in listed("enabledCategories")
+    return True
+
+
+# ---------------------------------------------------------------- limits
+
+class BodyGuard:
+    """ASGI middleware: refuse bodies over ``max_bytes`` (413) and JSON that is not UTF-8 (400).
+
+    It reads the whole (bounded) body before the app runs and replays it, so a slow or endless
+    upload never reaches the endpoints.
+    """
+
+    def __init__(self, app, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = dict(scope["headers"])
+        length = headers.get(b"content-length", b"0")
+        too_large = len(scope.get("query_string", b"")) > self.max_bytes or (
+            not length.isdigit() or int(length) > self.max_bytes)
+        body = bytearray()
+        more = not too_large
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_bytes:
+                too_large, more = True, False
+        if too_large:
+            return await _problem(413, "E005", f"request larger than {self.max_bytes} bytes; split the "
+                                  "text or start the server with a larger --max-bytes")(scope, receive, send)
+        if b"json" in headers.get(b"content-type", b""):
+            try:
+                body.decode("utf-8")
+            except UnicodeDecodeError as error:
+                return await _problem(400, "E003", f"request body is not valid UTF-8 (byte {error.start})"
+                                      )(scope, receive, send)
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+def _problem(status: int, code: str, detail: str):
+    from fastapi.responses import JSONResponse
+
+    return JSONResponse({"detail": detail, "code": code}, status_code=status, headers=HEADERS)
+
+
+class Runner:
+    """Runs blocking restorer calls in a bounded thread pool, each within ``timeout`` seconds."""
+
+    def __init__(self, timeout: float, concurrency: int) -> None:
+        self.timeout, self.concurrency = timeout, concurrency
+        self.pool = ThreadPoolExecutor(concurrency, thread_name_prefix="unspin-restore")
+        self.slots = asyncio.Semaphore(concurrency)
+        self.waiting = 0
+
+    async def run(self, function, *args, **kwargs):
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
+        if self.waiting >= MAX_WAITING:
+            raise HTTPProblem(503, "E040", f"server busy ({self.waiting} requests waiting); retry later")
+        self.waiting += 1
+        try:
+            await asyncio.wait_for(self.slots.acquire(), self.timeout)
+        except TimeoutError:
+            raise HTTPProblem(503, "E040", f"server busy: no free worker within {self.timeout:g} s; "
+                              "retry later") from None
+        finally:
+            self.waiting -= 1
+        future = loop.run_in_executor(self.pool, lambda: function(*args, **kwargs))
+        future.add_done_callback(lambda done: (self.slots.release(), done.exception()))
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), max(0.001, deadline - loop.time()))
+        except TimeoutError:
+            raise HTTPProblem(504, "E041", f"restoring took longer than {self.timeout:g} s; send a "
+                              "shorter text or start the server with a larger --timeout") from None
+
+
+# ---------------------------------------------------------------- the application
+
+def _page_files() -> dict:
+    folder = resources.files("unspin").joinpath("static")
+    return {route: (folder.joinpath(name).read_bytes(), kind) for route, (name, kind) in STATIC.items()}
+
+
+def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT,
+               concurrency: int = CONCURRENCY, model: str | None = None):
+    """The FastAPI application.  ``restorer`` needs ``restore(text, **settings)``, ``info()``
+    and ``signature``; by default a ``Restorer(model)``, warmed up when the app starts."""
+    import contextlib
+
+    from fastapi import FastAPI, Request
+    from fastapi.responses import JSONResponse, Response
+    from pydantic import BaseModel, Field
+
+    from unspin.types import Restoration
+
+    if restorer is None:
+        from unspin.restorer import Restorer
+
+        restorer = Restorer(model)
+    runner = Runner(timeout, concurrency)
+    page = _page_files()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        await asyncio.get_running_loop().run_in_executor(None, lambda: (
+            restorer.signature, restorer.restore("He was in the house.")))
+        yield
+        runner.pool.shutdown(wait=False, cancel_futures=True)
+
+    app = FastAPI(title="unspin", version=__version__, lifespan=lifespan, description=(
+        "Find and undo the word substitutions of automatic text spinners. `/v1/*` is the native "
+        "API (offsets in Unicode code points); `/v2/check` is LanguageTool-compatible (offsets in "
+        f"UTF-16 code units). Requests over {max_bytes} bytes get 413; a restore that takes over "
+        f"{timeout:g} s gets 504."))
+    app.add_middleware(BodyGuard, max_bytes=max_bytes)
+    app.state.restorer, app.state.runner = restorer, runner
+
+    @app.exception_handler(HTTPProblem)
+    async def problem(request, error: HTTPProblem):
+        return _problem(error.status, error.code, error.detail)
+
+    @app.exception_handler(UnspinError)
+    async def unspin_error(request, error: UnspinError):
+        return _problem(413 if error.code == "E005" else 400, error.code, str(error))
+
+    class RestoreRequest(BaseModel):
+        text: str = Field(description="the spun text; UTF-8, no NUL characters")
+        threshold: float | None = Field(None, ge=0, le=1, description="minimum confidence of an "
+                                        "edit (default: the server's model setting)")
+
+    class AlternativeOut(BaseModel):
+        restored: str
+        confidence: float
+        relation: str
+
+    class EditOut(BaseModel):
+        start: int = Field(description="start of the spun span, in Unicode code points")
+        end: int = Field(description="end (exclusive) of the spun span, in Unicode code points")
+        spun: str
+        restored: str
+        confidence: float
+        relation: str
+        reason: str
+        alternatives: list[AlternativeOut]
+
+    class RestorationOut(BaseModel):
+        format: str = "unspin.restoration/1"
+        text: str
+        restored_text: str
+        edits: list[EditOut] = Field(description="sorted, non-overlapping; offsets in code points")
+        spun_score: float = Field(description="how likely the document is spun, 0..1")
+        signature: str
+
+    class DetectRequest(BaseModel):
+        texts: list[str]
+
+    class DetectResponse(BaseModel):
+        scores: list[float]
+
+    async def restore_one(text: str, **settings) -> dict:
+        check_text(text)
+        if not text:
+            return Restoration(text, text, (), 0.0, restorer.signature).to_dict()
+        return (await runner.run(restorer.restore, text, **settings)).to_dict()
+
+    @app.post("/v1/restore", operation_id="restore", responses={200: {"model": RestorationOut}})
+    async def restore(body: RestoreRequest):
+        """Restore spun text; edit offsets are Unicode code points into `text`."""
+        settings = {} if body.threshold is None else {"threshold": body.threshold}
+        return JSONResponse(await restore_one(body.text, **settings), headers=HEADERS)
+
+    @app.post("/v1/detect", operation_id="detect", response_model=DetectResponse)
+    async def detect(body: DetectRequest):
+        """How likely each document is spun, 0..1."""
+        for text in body.texts:
+            check_text(text)
+        scorer = getattr(restorer, "detect", None) or (lambda text: restorer.restore(text).spun_score)
+        scores = await runner.run(lambda: [scorer(text) if text else 0.0 for text in body.texts])
+        return {"scores": scores}
+
+    @app.get("/healthz", operation_id="health")
+    async def health():
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/v1/info", operation_id="info")
+    async def info():
+        """Version, model files with their checksums, and the reproducibility signature."""
+        return restorer.info()
+
+    async def lt_check(params: dict) -> dict:
+        language = _language(params.get("language"))
+        if params.get("data"):
+            original, plain, segments = annotated_text(params["data"])
+        elif "text" in params:
+            original = plain = params["text"]
+            segments = None
+        else:
+            raise HTTPProblem(400, "E030", "missing 'text' or 'data' parameter")
+        check_text(original)
+        check_text(plain)
+        if plain.strip() and _rule_enabled(params):
+            restoration = await restore_one(plain)
+        else:
+            restoration = {"edits": [], "spun_score": 0.0, "signature": restorer.signature}
+        return lt_response(restoration, original, segments, language)
+
+    form_schema = {"type": "object", "properties": {
+        "text": {"type": "string", "description": "the text to check"},
+        "data": {"type": "string", "description": "LanguageTool annotated text JSON"},
+        "language": {"type": "string", "default": "auto"},
+        "disabledRules": {"type": "string"}, "enabledRules": {"type": "string"},
+        "enabledOnly": {"type": "string"}}}
+    lt_doc = ("LanguageTool-compatible check: matches' `offset`/`length` count UTF-16 code units, "
+              "as LanguageTool does.")
+
+    @app.post("/v2/check", operation_id="languagetool_check_post", description=lt_doc,
+              openapi_extra={"requestBody": {"required": True, "content": {
+                  "application/x-www-form-urlencoded": {"schema": form_schema}}}})
+    async def check_post(request: Request):
+        kind = request.headers.get("content-type", "")
+        if kind.startswith("multipart/form-data"):
+            params = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+        else:
+            params = _parse_form(await request.body())
+        return await lt_check(params)
+
+    @app.get("/v2/check", operation_id="languagetool_check_get", description=lt_doc,
+             openapi_extra={"parameters": [
+                 {"name": name, "in": "query", "schema": schema}
+                 for name, schema in form_schema["properties"].items()]})
+    async def check_get(request: Request):
+        return await lt_check(_parse_form(request.scope.get("query_string", b"")))
+
+    @app.get("/v2/languages", operation_id="languagetool_languages")
+    async def languages():
+        """The languages /v2/check accepts (English variants)."""
+        return [{"name": name, "code": "en", "longCode": code} for name, code in LANGUAGES]
+
+    for route, (content, kind) in page.items():
+        app.add_api_route(route, _static(content, kind, Response), methods=["GET"],
+                          include_in_schema=False)
+    return app
+
+
+def _static(content: bytes, kind: str, response_class):
+    async def serve():
+        return response_class(content, media_type=kind, headers=HEADERS)
+    return serve
+
+
+def app_from_environment():
+    """Factory for uvicorn workers: settings come from $UNSPIN_SERVER_SETTINGS."""
+    return create_app(**json.loads(os.environ.get(SETTINGS_VARIABLE, "{}")))
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to bind")
+@click.option("--port", default=8010, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1),
+              help="processes, each loading the model once")
+@click.option("--max-bytes", default=MAX_BYTES, show_default=True, type=click.IntRange(1),
+              help="largest request body accepted (bigger: 413)")
+@click.option("--timeout", default=TIMEOUT, show_default=True, type=click.FloatRange(min=0.001),
+              help="seconds one request may take (longer: 504)")
+@click.option("--concurrency", default=CONCURRENCY, show_default=True, type=click.IntRange(1),
+              help="restores run at once per worker; more wait (up to --timeout: 503)")
+@click.option("--model", type=click.Path(file_okay=False), default=None,
+              help="model folder (default: bundled, or $UNSPIN_DATA)")
+def serve_command(host, port, workers, max_bytes, timeout, concurrency, model):
+    """Serve the web page, the JSON API (/docs) and a LanguageTool-compatible /v2/check."""
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn
+    except ImportError:
+        click.echo("unspin: the server needs the 'server' extra: pip install 'unspin[server]'", err=True)
+        sys.exit(1)
+    from unspin.data import data_dir
+
+    try:
+        model = str(data_dir(model))
+    except UnspinError as error:
+        click.echo(f"unspin: {error}", err=True)
+        sys.exit(1)
+    os.environ[SETTINGS_VARIABLE] = json.dumps({"max_bytes": max_bytes, "timeout": timeout,
+                                                "concurrency": concurrency, "model": model})
+    uvicorn.run("unspin.server:app_from_environment", factory=True, host=host, port=port,
+                workers=workers, log_level="info", timeout_graceful_shutdown=5)

@@ -1,0 +1,70 @@
+"""Surface details of an edit: capitalisation, a/an before a restored word, the reason."""
+
+from __future__ import annotations
+
+from unspin.types import Candidate, Document, Edit
+
+# Words spelled with a vowel letter but read with a consonant sound, and the reverse.
+_CONSONANT_SOUND = ("one", "once", "uni", "use", "usu", "uti", "eu", "ewe", "ufo", "ura", "uro", "ubi")
+_VOWEL_SOUND = ("hour", "honest", "honor", "honour", "heir")
+
+RELATION_TEXT = {
+    "synonym": "WordNet synonym",
+    "element": "WordNet lemma of a chemical element",
+    "similar_to": "WordNet similar-to adjective",
+    "also_see": "WordNet also-see",
+    "hypernym": "WordNet hypernym (more general word)",
+    "instance_hypernym": "WordNet instance hypernym",
+    "two_hop": "two WordNet steps",
+    "number": "digits for a number word",
+    "phrase": "phrase rewrite",
+    "term": "tortured term, word by word",
+    "article": "a/an to fit the restored word",
+}
+
+
+def match_case(restored: str, spun: str) -> str:
+    """Give ``restored`` the capitalisation pattern of ``spun``."""
+    if spun.isupper() and len(spun) > 1:
+        return restored.upper()
+    if spun[:1].isupper():
+        return restored[:1].upper() + restored[1:]
+    return restored
+
+
+def wants_an(word: str) -> bool:
+    lower = word.lower()
+    if lower.startswith(_VOWEL_SOUND):
+        return True
+    if lower.startswith(_CONSONANT_SOUND):
+        return False
+    return lower[:1] in "aeiou"
+
+
+def article_edits(text: str, document: Document, edits: list[Edit]) -> list[Edit]:
+    """Fix "a"/"an" right before a restored word (the spinner never repairs them)."""
+    fixes = []
+    by_start = {e.start: e for e in edits}
+    for token in document.tokens[:-1]:
+        if token.norm not in ("a", "an"):
+            continue
+        following = document.tokens[token.i + 1]
+        edit = by_start.get(following.start)
+        if edit is None or token.whitespace == "":
+            continue
+        wanted = "an" if wants_an(edit.restored) else "a"
+        if token.norm != wanted:
+            fixes.append(Edit(token.start, token.end, token.text, match_case(wanted, token.text),
+                              edit.confidence, "article", RELATION_TEXT["article"]))
+    return fixes
+
+
+def reason(spun: str, candidate: Candidate) -> str:
+    """A readable reason: 'beryllium: WordNet lemma of a chemical element -> be'."""
+    relation = candidate.relation
+    inflected = relation.endswith("+inflection")
+    base = relation.removesuffix("+inflection")
+    text = RELATION_TEXT.get(base, base)
+    if inflected:
+        text += ", re-inflected"
+    return f"{spun}: {text} -> {' '.join(candidate.words)}"

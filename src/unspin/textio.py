@@ -1,0 +1,98 @@
+"""Reading input safely: UTF-8 checks, binary refusal, streaming by paragraph, atomic writes."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+from unspin.errors import BadInput
+
+CHUNK_BYTES = 1 << 20  # stream large input in ~1 MB pieces, cut at paragraph breaks
+
+
+def check_binary(data: bytes) -> None:
+    """Refuse data that is clearly not text (NUL bytes, or mostly control characters)."""
+    sample = data[:65536]
+    if b"\x00" in sample:
+        raise BadInput("E004", f"NUL byte at offset {sample.index(b'\x00')}")
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    if sample and controls / len(sample) > 0.1:
+        raise BadInput("E004", f"{controls} control bytes in the first {len(sample)} bytes")
+
+
+def decode(data: bytes, errors: str = "strict", offset: int = 0) -> str:
+    """UTF-8 decode; on failure name the byte offset (``offset`` = where ``data`` starts)."""
+    try:
+        return data.decode("utf-8", errors=errors)
+    except UnicodeDecodeError as error:
+        raise BadInput("E003", f"invalid UTF-8 at byte offset {offset + error.start}") from None
+
+
+def _cut(buffer: bytes, final: bool) -> int:
+    """Where to cut ``buffer``: after its last paragraph break (or line break)."""
+    if final:
+        return len(buffer)
+    for separator in (b"\n\n", b"\n"):
+        position = buffer.rfind(separator)
+        if position > 0:
+            return position + len(separator)
+    # no line break at all: cut at a UTF-8 character boundary after a space
+    position = buffer.rfind(b" ")
+    return position + 1 if position > 0 else len(buffer)
+
+
+def read_text(path: str, errors: str = "strict", chunk_bytes: int = CHUNK_BYTES) -> Iterator[str]:
+    """Yield the input as text pieces that end at paragraph breaks (bounded memory).
+
+    Joining the pieces gives the whole decoded input.  ``path`` may be ``-`` for stdin.
+    """
+    handle = sys.stdin.buffer if path == "-" else None
+    try:
+        if handle is None:
+            try:
+                handle = open(path, "rb")
+            except OSError as error:
+                raise BadInput("E030", f"cannot read {path}: {error.strerror}") from None
+        buffer = b""
+        consumed = 0
+        first = True
+        while True:
+            block = handle.read(chunk_bytes)
+            final = not block
+            buffer += block
+            if first and buffer:
+                check_binary(buffer)
+                if buffer.startswith(b"\xef\xbb\xbf"):
+                    pass  # the BOM is kept as text, byte for byte
+                first = False
+            if not buffer:
+                return
+            cut = _cut(buffer, final)
+            piece, buffer = buffer[:cut], buffer[cut:]
+            if piece:
+                yield decode(piece, errors, consumed)
+                consumed += len(piece)
+            if final:
+                if buffer:
+                    yield decode(buffer, errors, consumed)
+                return
+    finally:
+        if handle is not None and handle is not sys.stdin.buffer:
+            handle.close()
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write to a temporary file beside ``path`` and rename it into place."""
+    path = Path(path)
+    mode = "wb" if isinstance(data, bytes) else "w"
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,115 @@
+"""The central data of the pipeline: small, typed, immutable."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from unspin.errors import UnspinError
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token: half-open code-point offsets into the input text."""
+
+    i: int
+    start: int
+    end: int
+    text: str
+    whitespace: str
+    norm: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A text and its tokens.  ``leading`` is whitespace before the first token."""
+
+    text: str
+    leading: str
+    tokens: tuple[Token, ...]
+
+    def __post_init__(self) -> None:
+        rebuilt = self.leading + "".join(t.text + t.whitespace for t in self.tokens)
+        if rebuilt != self.text:
+            raise UnspinError("E010", "tokens do not reproduce the input text")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One possible pre-spin wording for a span of tokens.
+
+    ``relation`` names the path that produced it ("keep" for the word as it stands);
+    ``log10_prior`` is the channel's log-probability of the observed text given this
+    original.
+    """
+
+    words: tuple[str, ...]
+    relation: str
+    log10_prior: float
+
+
+@dataclass(frozen=True, slots=True)
+class Arc:
+    """A lattice arc: tokens ``[begin, end)`` of a sentence read as ``candidate``."""
+
+    begin: int
+    end: int
+    candidate: Candidate
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    restored: str
+    confidence: float
+    relation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """A restored span: code-point offsets into the spun text."""
+
+    start: int
+    end: int
+    spun: str
+    restored: str
+    confidence: float
+    relation: str
+    reason: str = ""
+    alternatives: tuple[Alternative, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Restoration:
+    """Result of one call: applying ``edits`` to ``text`` gives ``restored_text``."""
+
+    text: str
+    restored_text: str
+    edits: tuple[Edit, ...]
+    spun_score: float
+    signature: str
+
+    def to_dict(self) -> dict:
+        return {
+            "format": "unspin.restoration/1",
+            "text": self.text,
+            "restored_text": self.restored_text,
+            "edits": [e.to_dict() for e in self.edits],
+            "spun_score": self.spun_score,
+            "signature": self.signature,
+        }
+
+
+def apply_edits(text: str, edits: tuple[Edit, ...] | list[Edit]) -> str:
+    """Replace each edit's span; edits must be sorted and non-overlapping."""
+    parts = []
+    position = 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        if edit.start < position or text[edit.start : edit.end] != edit.spun:
+            raise UnspinError("E011", f"edit {edit.spun!r} at {edit.start} does not match the text")
+        parts.append(text[position : edit.start])
+        parts.append(edit.restored)
+        position = edit.end
+    parts.append(text[position:])
+    return "".join(parts)
