@@ -38,10 +38,10 @@ SOURCES = [
     ("abc_news.txt.xz", "no licence stated (NLTK data, research/teaching)", 3, None),
     ("wmt_news.txt.xz", "WMT research test sets", 3, None),
     ("fnc1_news.txt.xz", "research data set", 3, None),
-    ("wikipedia_en.txt.xz", "CC BY-SA 3.0", 1, 35_000_000),
-    ("gutenberg_books.txt.xz", "public domain (US)", 1, 12_000_000),
+    ("wikipedia_en.txt.xz", "CC BY-SA 3.0", 1, 25_000_000),
+    ("gutenberg_books.txt.xz", "public domain (US)", 1, 8_000_000),
     ("openstax_textbooks.txt.xz", "CC BY 4.0", 1, None),
-    ("imdb_reviews.txt.xz", "research corpus; no explicit licence", 1, 6_000_000),
+    ("imdb_reviews.txt.xz", "research corpus; no explicit licence", 1, 4_000_000),
     ("masc_written.txt.xz", "MASC: research and commercial use", 1, None),
     ("us_speeches.txt.xz", "public domain", 1, None),
 ]
@@ -98,7 +98,7 @@ def main() -> None:
     args = parser.parse_args()
 
     args.out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=ROOT) as tmp:
+    with tempfile.TemporaryDirectory() as tmp:
         arpa = Path(tmp) / "lm.arpa"
         lmplz = subprocess.Popen(
             [str(args.kenlm_bin / "lmplz"), "-o", str(args.order), "--prune", *args.prune.split(),

@@ -181,3 +181,11 @@ def test_simulate_spin_command_writes_jsonl(monkeypatch):
     assert SpunText.from_dict(rows[1]).edits[0].relation == "phrase"
     text = runner.invoke(spin_command, ["-", "--seed", "1", "--rate", "1.0"], input="in two\n")
     assert text.output == "successful 2\n"
+
+
+def test_simulate_tortured_leaves_names_that_look_like_terms():
+    resources = Resources(LEXICON, FREQUENCIES, TERMS | {("deep", "forest")})
+    result = spin("Deep Forest Records and the deep forest.", "tortured", seed=0, rate=0.25,
+                  resources=resources)
+    assert result.spun.startswith("Deep Forest Records")
+    assert [e.original for e in result.edits if e.relation == "term"] == ["deep forest"]

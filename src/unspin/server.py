@@ -265,7 +265,8 @@ class Runner:
         finally:
             self.waiting -= 1
         future = loop.run_in_executor(self.pool, lambda: function(*args, **kwargs))
-        future.add_done_callback(lambda done: (self.slots.release(), done.exception()))
+        future.add_done_callback(lambda done: (self.slots.release(),  # and mark any error as seen
+                                               done.cancelled() or done.exception()))
         try:
             return await asyncio.wait_for(asyncio.shield(future), max(0.001, deadline - loop.time()))
         except TimeoutError:

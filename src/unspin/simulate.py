@@ -305,8 +305,8 @@ def _term_at(tokens: tuple[Token, ...], i: int, length: int, resources: Resource
     run = tokens[i : i + length]
     if len(run) < length or any(not is_word(t.text) or t.whitespace != " " for t in run[:-1]):
         return None
-    if not is_word(run[-1].text):
-        return None
+    if not is_word(run[-1].text) or any(t.text != t.text.lower() for t in run[1:]):
+        return None  # "United States" is a name, not a term
     term = tuple(t.text.lower() for t in run)
     if term not in resources.terms or not spun_type(seed, " ".join(term), probability):
         return None

@@ -17,7 +17,7 @@ def check_binary(data: bytes) -> None:
     """Refuse data that is clearly not text (NUL bytes, or mostly control characters)."""
     sample = data[:65536]
     if b"\x00" in sample:
-        raise BadInput("E004", f"NUL byte at offset {sample.index(b'\x00')}")
+        raise BadInput("E004", f"NUL byte at offset {sample.index(0)}")
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
     if sample and controls / len(sample) > 0.1:
         raise BadInput("E004", f"{controls} control bytes in the first {len(sample)} bytes")

@@ -39,8 +39,12 @@ def tokenize(text: str) -> Document:
 
 
 def lm_words(line: str) -> list[str]:
-    """Tokens of one line as the language model sees them (used to build the LM too)."""
-    return [normalize(m.group()) for m in _TOKEN_RE.finditer(line)]
+    """Tokens of one line as the language model sees them (used to build the LM too).
+
+    Normalising the whole line first is equivalent to normalising token by token for
+    corpus text (which has no "…" left) and several times faster.
+    """
+    return _TOKEN_RE.findall(normalize(line))
 
 
 def sentences(document: Document) -> list[tuple[int, int]]:

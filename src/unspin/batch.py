@@ -1,0 +1,430 @@
+"""Restore many documents: ``unspin batch`` on a local process pool or a Ray cluster.
+
+    unspin batch news.jsonl.gz restored.jsonl.gz --workers 8
+    unspin batch crawl/ restored/ --only-spun 0.5 --resume
+    unspin batch pages.parquet out.parquet --engine ray --address auto
+
+Each worker (a process, or a Ray actor) loads the model once; the KenLM binary is
+memory-mapped, so workers on one machine share its pages.  Output is written shard by
+shard (see :mod:`unspin.batchio`), so a killed run loses at most the shards in flight and
+``--resume`` picks up where it stopped.  Documents that fail go to an errors file with
+the reason and the original record; the exit code is then 1.
+
+Running on an existing Ray cluster (``pip install 'unspin[ray]'`` on every node; INPUT
+and OUTPUT are read and written by the driver, so they only need to be local to it)::
+
+    ray start --head                        # or use the cluster you have
+    unspin batch in.jsonl out.jsonl --engine ray --address auto --workers 100
+    # from outside the cluster: --address ray://HEAD:10001
+
+``--workers`` is then the size of the actor pool (one CPU per actor).  The model folder
+(``--model`` or $UNSPIN_DATA) must exist at the same path on every node, or leave both
+unset to use the model bundled with the installed package.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import sys
+import time
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import click
+
+from unspin.batchio import Layout, Shard, State, count_documents, plan, shards
+from unspin.errors import UnspinError
+
+FLAG_SCORE = 0.5  # spun_score from which the summary counts a document as spun
+DEFAULT_FACTORY = "unspin.restorer:Restorer"
+CHUNK = 16  # documents per task sent to a worker
+
+
+# ---------------------------------------------------------------- workers
+
+def make_restorer(factory: str, model: str | None, settings: dict):
+    """Import ``module:callable`` and call it as ``Restorer(model, **settings)``."""
+    module, _, name = factory.partition(":")
+    return getattr(importlib.import_module(module), name)(model, **settings)
+
+
+def _result(restoration) -> dict:
+    return {"restored_text": restoration.restored_text,
+            "edits": [edit.to_dict() for edit in restoration.edits],
+            "spun_score": restoration.spun_score, "signature": restoration.signature}
+
+
+def restore_texts(restorer, texts: list[str], as_dict: bool = True) -> list:
+    """Restore each text; a failure becomes its error message (a str), never an exception."""
+    out = []
+    for text in texts:
+        try:
+            restoration = restorer.restore(text)
+            out.append(_result(restoration) if as_dict else restoration)
+        except Exception as error:  # noqa: BLE001 - one bad document must not stop the run
+            out.append(f"{type(error).__name__}: {error}")
+    return out
+
+
+_worker_restorer = None  # one per worker process, set by the pool initializer
+
+
+def _init_worker(factory: str, model: str | None, settings: dict) -> None:
+    global _worker_restorer
+    _worker_restorer = make_restorer(factory, model, settings)
+
+
+def _work(texts: list[str], as_dict: bool) -> list:
+    return restore_texts(_worker_restorer, texts, as_dict)
+
+
+def pss_kb(pid: int) -> int | None:
+    """Proportional set size of a process (shared pages divided among their users)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+@dataclass
+class _Pending:
+    shard: Shard
+    results: list
+    waiting: int = 0
+
+
+@dataclass
+class Engine:
+    """Sends documents to workers; yields each shard once all its documents are back."""
+
+    workers: int
+    factory: str = DEFAULT_FACTORY
+    model: str | None = None
+    settings: dict = field(default_factory=dict)
+    memory: dict = field(default_factory=dict)  # worker pid -> peak PSS in kB
+
+
+class LocalEngine(Engine):
+    """A process pool (spawned, one model per process); ``workers == 1`` runs in-process."""
+
+    def map_shards(self, stream: Iterator[Shard]) -> Iterator[tuple[Shard, list]]:
+        if self.workers <= 1:
+            restorer = make_restorer(self.factory, self.model, self.settings)
+            for shard in stream:
+                results = [None] * len(shard.items)
+                todo = [i for i, item in enumerate(shard.items) if item.error is None]
+                for i, result in zip(todo, restore_texts(restorer, [shard.items[i].text for i in todo])):
+                    results[i] = result
+                self._sample(os.getpid())
+                yield shard, results
+            return
+        yield from self._pool(stream)
+
+    def _executor(self) -> ProcessPoolExecutor:
+        import multiprocessing
+
+        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_init_worker,
+                                   initargs=(self.factory, self.model, self.settings))
+
+    def _sample(self, pid: int) -> None:
+        value = pss_kb(pid)
+        if value is not None:
+            self.memory[pid] = max(self.memory.get(pid, 0), value)
+
+    def _pool(self, stream: Iterator[Shard]) -> Iterator[tuple[Shard, list]]:
+        executor = self._executor()
+        in_flight: dict = {}  # future -> (pending, indices)
+        limit = self.workers * 4
+        stream = iter(stream)
+        ready: deque = deque()
+
+        def submit(pending, indices):
+            texts = [pending.shard.items[i].text for i in indices]
+            in_flight[executor.submit(_work, texts, True)] = (pending, indices)
+            pending.waiting += 1
+
+        try:
+            while True:
+                while len(in_flight) < limit:
+                    shard = next(stream, None)
+                    if shard is None:
+                        break
+                    pending = _Pending(shard, [None] * len(shard.items))
+                    todo = [i for i, item in enumerate(shard.items) if item.error is None]
+                    for start in range(0, len(todo), CHUNK):
+                        submit(pending, todo[start : start + CHUNK])
+                    if not pending.waiting:
+                        ready.append(pending)
+                while ready:
+                    done = ready.popleft()
+                    yield done.shard, done.results
+                if not in_flight:
+                    return
+                finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+                broken = []
+                for future in finished:
+                    pending, indices = in_flight.pop(future)
+                    try:
+                        results = future.result()
+                    except BrokenProcessPool:
+                        broken.append((pending, indices))
+                        continue
+                    pending.waiting -= 1
+                    for i, result in zip(indices, results):
+                        pending.results[i] = result
+                    if not pending.waiting:
+                        ready.append(pending)
+                for pid in list(getattr(executor, "_processes", {}) or {}):
+                    self._sample(pid)
+                if broken:  # a worker died (crash, OOM kill): find the document that did it
+                    broken += list(in_flight.values())
+                    in_flight.clear()
+                    executor.shutdown(wait=False, cancel_futures=True)
+                    executor = self._isolate(broken)
+                    for pending in {id(p): p for p, _ in broken}.values():
+                        if not pending.waiting:
+                            ready.append(pending)
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+    def _isolate(self, lost: list) -> ProcessPoolExecutor:
+        """Rerun the documents of a broken pool one at a time; a crash fails that document only."""
+        executor = self._executor()
+        for pending, indices in lost:
+            pending.waiting -= 1
+            for i in indices:
+                try:
+                    pending.results[i] = executor.submit(_work, [pending.shard.items[i].text], True).result()[0]
+                except BrokenProcessPool:
+                    pending.results[i] = "BrokenProcessPool: the worker process died on this document"
+                    executor.shutdown(wait=False, cancel_futures=True)
+                    executor = self._executor()
+        return executor
+
+
+def restore_parallel(texts: list[str], workers: int, model_folder: str | None,
+                     overrides: dict) -> list:
+    """Restore ``texts`` in ``workers`` processes (model loaded once each); keeps order.
+
+    Used by ``Restorer.restore_many(texts, workers=N)``.  Raises the first failure as an
+    UnspinError (E030) naming the document.
+    """
+    texts = list(texts)
+    engine = LocalEngine(workers, model=model_folder, settings=dict(overrides))
+    if workers <= 1 or len(texts) <= 1:
+        restorer = make_restorer(DEFAULT_FACTORY, model_folder, dict(overrides))
+        results = restore_texts(restorer, texts, as_dict=False)
+    else:
+        size = max(1, min(CHUNK, len(texts) // (workers * 4) or 1))
+        with engine._executor() as executor:
+            chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+            results = [r for part in executor.map(_work, chunks, [False] * len(chunks)) for r in part]
+    for number, result in enumerate(results):
+        if isinstance(result, str):
+            raise UnspinError("E030", f"document {number} failed: {result}")
+    return results
+
+
+# ---------------------------------------------------------------- Ray
+
+class RayRestoreBatch:
+    """Ray Data callable class: each actor of the pool builds one restorer."""
+
+    def __init__(self, factory: str, model: str | None, settings: dict) -> None:
+        self.restorer = make_restorer(factory, model, settings)
+
+    def __call__(self, batch: dict) -> dict:
+        import json
+
+        results = restore_texts(self.restorer, list(batch["text"]))
+        pid = os.getpid()
+        return {"shard": batch["shard"], "index": batch["index"],
+                "result": [json.dumps(r, ensure_ascii=False) for r in results],
+                "pid": [pid] * len(results), "pss_kb": [pss_kb(pid) or 0] * len(results)}
+
+
+class RayEngine(Engine):
+    """Ray Data: ``from_items`` + ``map_batches`` over an actor pool of ``workers`` actors.
+
+    Shards are sent in waves of at most ``wave`` documents (the driver holds a wave).
+    """
+
+    address: str | None = None
+    wave: int = 200_000
+
+    def map_shards(self, stream: Iterator[Shard]) -> Iterator[tuple[Shard, list]]:
+        import json
+
+        import ray
+
+        started = not ray.is_initialized()
+        if started:
+            kwargs = {"address": self.address} if self.address else {"num_cpus": max(self.workers, os.cpu_count() or 1)}
+            ray.init(include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING,
+                     ignore_reinit_error=True, **kwargs)
+        context = ray.data.DataContext.get_current()
+        context.enable_progress_bars = False
+        logging.getLogger("ray.data").setLevel(logging.WARNING)
+        try:
+            stream = iter(stream)
+            while True:
+                wave, rows = [], []
+                for shard in stream:
+                    pending = _Pending(shard, [None] * len(shard.items))
+                    for i, item in enumerate(shard.items):
+                        if item.error is None:
+                            rows.append({"shard": len(wave), "index": i, "text": item.text})
+                            pending.waiting += 1
+                    wave.append(pending)
+                    if len(rows) >= self.wave:
+                        break
+                if not wave:
+                    return
+                for pending in wave:
+                    if not pending.waiting:
+                        yield pending.shard, pending.results
+                if not rows:
+                    continue
+                dataset = ray.data.from_items(rows).map_batches(
+                    RayRestoreBatch, fn_constructor_args=(self.factory, self.model, self.settings),
+                    compute=ray.data.ActorPoolStrategy(size=self.workers), batch_size=CHUNK,
+                    batch_format="numpy")
+                for batch in dataset.iter_batches(batch_size=None, batch_format="numpy"):
+                    for shard_no, index, result, pid, pss in zip(batch["shard"], batch["index"], batch["result"],
+                                                                 batch["pid"], batch["pss_kb"]):
+                        pending = wave[int(shard_no)]
+                        pending.results[int(index)] = json.loads(result)
+                        pending.waiting -= 1
+                        self.memory[int(pid)] = max(self.memory.get(int(pid), 0), int(pss))
+                        if not pending.waiting:
+                            yield pending.shard, pending.results
+        finally:
+            if started:
+                ray.shutdown()
+
+
+# ---------------------------------------------------------------- the run
+
+def run_batch(input_path, output_path, engine: str = "local", workers: int | None = None,
+              text_field: str = "text", only_spun: float | None = None, resume: bool = False,
+              address: str | None = None, model: str | None = None, settings: dict | None = None,
+              shard_size: int = 1000, factory: str = DEFAULT_FACTORY, progress: bool = True) -> dict:
+    """Restore every document of ``input_path`` into ``output_path``; return the summary."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    workers = workers or os.cpu_count() or 1
+    settings = dict(settings or {})
+    layout: Layout = plan(input_path, output_path)
+    fingerprint = {"text_field": text_field, "only_spun": only_spun, "shard_size": shard_size,
+                   "model": model, "settings": settings, "factory": factory}
+    state = State(layout, fingerprint, resume)
+    cls = RayEngine if engine == "ray" else LocalEngine
+    runner = cls(workers, factory, model, settings)
+    if engine == "ray":
+        runner.address = address
+    totals = {"documents": 0, "words": 0, "spun": 0, "errors": 0, "written": 0, "resumed_shards": 0}
+    keys: list[str] = []
+    started = time.monotonic()
+    done_words = done_docs = 0
+
+    def todo() -> Iterator[Shard]:
+        nonlocal done_words, done_docs
+        for shard in shards(layout, shard_size, text_field):
+            keys.append(shard.key)
+            stats = state.done(shard.key)
+            if stats is None:
+                yield shard
+            else:
+                totals["resumed_shards"] += 1
+                for name in ("documents", "words", "spun", "errors", "written"):
+                    totals[name] += stats[name]
+                done_docs += stats["documents"]
+                bar.update(task, completed=totals["documents"])
+
+    console = Console(stderr=True)
+    columns = [TextColumn("restoring"), BarColumn(), MofNCompleteColumn(), TextColumn("docs"),
+               TextColumn("{task.fields[rate]}"), TimeRemainingColumn()]
+    with Progress(*columns, console=console, disable=not progress, transient=False) as bar:
+        task = bar.add_task("restore", total=count_documents(layout), rate="")
+        for shard, results in runner.map_shards(todo()):
+            stats = state.write_shard(shard, results, only_spun, FLAG_SCORE)
+            for name in ("documents", "words", "spun", "errors", "written"):
+                totals[name] += stats[name]
+            done_words += stats["words"]
+            elapsed = max(time.monotonic() - started, 1e-9)
+            rate = f"{(totals['documents'] - done_docs) / elapsed:,.1f} docs/s {done_words / elapsed:,.0f} words/s"
+            bar.update(task, completed=totals["documents"], rate=rate)
+    state.finish(keys)
+    elapsed = time.monotonic() - started
+    restored = totals["documents"] - done_docs
+    return {**totals, "seconds": round(elapsed, 3), "engine": engine, "workers": workers,
+            "docs_per_second": round(restored / elapsed, 2) if elapsed else None,
+            "words_per_second": round(done_words / elapsed, 1) if elapsed else None,
+            "errors_file": str(layout.errors) if totals["errors"] else None,
+            "worker_pss_kb": dict(sorted(runner.memory.items()))}
+
+
+def summary_line(summary: dict) -> str:
+    ok = summary["documents"] - summary["errors"]
+    share = summary["spun"] / ok if ok else 0.0
+    line = (f"unspin batch: {summary['documents']:,} documents, {summary['words']:,} words, "
+            f"{share:.1%} flagged as spun (score >= {FLAG_SCORE}), {summary['errors']:,} errors")
+    if summary["errors_file"]:
+        line += f" (see {summary['errors_file']})"
+    line += f"; {summary['docs_per_second'] or 0:,.1f} docs/s, {summary['words_per_second'] or 0:,.0f} words/s"
+    if summary["resumed_shards"]:
+        line += f"; {summary['resumed_shards']} shards from the earlier run"
+    return line
+
+
+@click.command("batch")
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True))
+@click.argument("output_path", metavar="OUTPUT", type=click.Path())
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
+              help="local: a process pool on this machine; ray: Ray Data (pip install 'unspin[ray]')")
+@click.option("--workers", type=click.IntRange(1), default=None, help="worker processes / Ray actors (default: CPUs)")
+@click.option("--text-field", default="text", show_default=True, help="the text of a .jsonl / .parquet record")
+@click.option("--only-spun", "only_spun", type=float, default=None, metavar="MIN_SCORE",
+              help="write only documents whose spun_score is at least MIN_SCORE")
+@click.option("--resume", is_flag=True, help="skip shards an interrupted run already finished")
+@click.option("--address", default=None, help="Ray cluster address (auto, ray://host:10001); default: start Ray locally")
+@click.option("--model", type=click.Path(file_okay=False), default=None,
+              help="model folder (default: bundled, or $UNSPIN_DATA)")
+@click.option("--threshold", type=float, default=None, help="minimum confidence of an edit")
+@click.option("--shard-size", type=click.IntRange(1), default=1000, show_default=True,
+              help="documents per output shard (the unit of --resume)")
+@click.option("--progress/--no-progress", default=True, help="show a progress bar on stderr")
+@click.option("--restorer", "factory", default=DEFAULT_FACTORY, hidden=True,
+              help="module:callable building the restorer (for tests and custom models)")
+def batch_command(input_path, output_path, engine, workers, text_field, only_spun, resume, address,
+                  model, threshold, shard_size, progress, factory):
+    """Restore every document in INPUT (file or folder of .txt, .jsonl[.gz], .parquet) into OUTPUT.
+
+    Records gain restored_text, edits, spun_score and signature.  Exit code 1 if any
+    document failed (see the errors file), 0 otherwise.
+    """
+    settings = {} if threshold is None else {"threshold": threshold}
+    try:
+        summary = run_batch(input_path, output_path, engine, workers, text_field, only_spun, resume,
+                            address, model, settings, shard_size, factory, progress)
+    except UnspinError as error:
+        click.echo(f"unspin: {error}", err=True)
+        sys.exit(1)
+    click.echo(summary_line(summary))
+    sys.exit(1 if summary["errors"] else 0)
+
+
+if __name__ == "__main__":
+    batch_command()

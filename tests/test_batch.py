@@ -1,0 +1,244 @@
+"""unspin batch: formats round trip, resume after a kill, bad records, Ray = local."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from unspin.batch import batch_command, restore_parallel, run_batch
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = ROOT / "tests" / "fixtures" / "tiny_model"
+FACTORY = "test_batch:TestRestorer"
+
+SENTENCES = [
+    "Ryu defected to South Korea successful 2019.",
+    "He was successful Seoul successful 2019.",
+    "They are told their families volition be executed.",
+    "He ran crossed a minefield in the zone that separates the two Koreas.",
+    "It is a good house.",
+    "Families will be told. 🙂 Café\u00a0au lait,\r\nand more.",
+]
+
+
+class TestRestorer:
+    """The real Restorer on the tiny model, slowed by $UNSPIN_TEST_DELAY seconds a document.
+
+    A document containing ``CRASH-WORKER`` kills the worker process (as a segfault would).
+    """
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, model=None, **settings):
+        from unspin.restorer import Restorer
+
+        self.inner = Restorer(model or TINY, **settings)
+        self.delay = float(os.environ.get("UNSPIN_TEST_DELAY", "0"))
+
+    def restore(self, text):
+        if "CRASH-WORKER" in text:
+            os._exit(3)
+        if self.delay:
+            time.sleep(self.delay)
+        return self.inner.restore(text)
+
+
+@pytest.fixture(scope="module")
+def restorer():
+    from unspin.restorer import Restorer
+
+    return Restorer(TINY)
+
+
+def documents(count: int) -> list[str]:
+    return [" ".join(SENTENCES[(i + k) % len(SENTENCES)] for k in range(1 + i % 3)) for i in range(count)]
+
+
+def write_jsonl(path: Path, records: list, lines: list[str] = ()) -> None:
+    body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records) + "".join(l + "\n" for l in lines)
+    if path.name.endswith(".gz"):
+        path.write_bytes(gzip.compress(body.encode()))
+    else:
+        path.write_text(body, encoding="utf-8", newline="")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def expected(restorer, text: str) -> dict:
+    result = restorer.restore(text)
+    return json.loads(json.dumps({"restored_text": result.restored_text,
+                                  "edits": [e.to_dict() for e in result.edits],
+                                  "spun_score": result.spun_score, "signature": result.signature}))
+
+
+def subprocess_env(**extra) -> dict:
+    import unspin
+
+    paths = [str(Path(unspin.__file__).resolve().parent.parent), str(ROOT / "tests")]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths + [os.environ.get("PYTHONPATH", "")]), **extra}
+
+
+def batch_cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "unspin.batch", *args, "--model", str(TINY), "--no-progress"]
+
+
+@pytest.mark.parametrize("name", ["docs.jsonl", "docs.jsonl.gz"])
+def test_batch_jsonl_round_trip(tmp_path, restorer, name):
+    texts = documents(30)
+    records = [{"id": i, "text": t, "meta": {"source": "news", "n": [i]}} for i, t in enumerate(texts)]
+    write_jsonl(tmp_path / name, records)
+    out = tmp_path / ("out." + name.split(".", 1)[1])
+    summary = run_batch(tmp_path / name, out, workers=2 if name.endswith("gz") else 1, model=str(TINY),
+                        shard_size=7, progress=False)
+    assert summary["documents"] == 30 and summary["errors"] == 0
+    rows = read_jsonl(out)
+    assert [r["id"] for r in rows] == list(range(30))
+    for record, row in zip(records, rows):
+        assert row == {**record, **expected(restorer, record["text"])}
+    assert not (tmp_path / ".out.jsonl.unspin").exists() and not (tmp_path / "out.errors.jsonl").exists()
+
+
+def test_batch_txt_folder_round_trip(tmp_path, restorer):
+    source = tmp_path / "in"
+    (source / "sub").mkdir(parents=True)
+    texts = {"a.txt": SENTENCES[0], "sub/b.txt": SENTENCES[5], "c.txt": "", "d.txt": SENTENCES[4]}
+    for rel, text in texts.items():
+        (source / rel).write_bytes(text.encode("utf-8"))
+    summary = run_batch(source, tmp_path / "out", workers=1, model=str(TINY), shard_size=3, progress=False)
+    assert summary["documents"] == 4 and summary["errors"] == 0
+    for rel, text in texts.items():
+        assert (tmp_path / "out" / rel).read_bytes().decode("utf-8") == restorer.restore(text).restored_text
+    edits = {row.pop("path"): row for row in read_jsonl(tmp_path / "out" / "edits.jsonl")}
+    assert set(edits) == set(texts)
+    want = expected(restorer, texts["a.txt"])
+    assert edits["a.txt"] == {k: want[k] for k in ("edits", "spun_score", "signature")}
+    assert edits["a.txt"]["edits"][0]["restored"] == "in"
+
+
+def test_batch_parquet_round_trip(tmp_path, restorer):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    texts = documents(12)
+    pq.write_table(pa.table({"id": pa.array(range(12), pa.int32()), "text": texts,
+                             "score": [i / 2 for i in range(12)]}), tmp_path / "in.parquet")
+    summary = run_batch(tmp_path / "in.parquet", tmp_path / "out.parquet", workers=1, model=str(TINY),
+                        shard_size=5, progress=False)
+    assert summary["documents"] == 12
+    table = pq.read_table(tmp_path / "out.parquet")
+    assert table.schema.field("id").type == pa.int32()
+    rows = table.to_pylist()
+    assert [r["id"] for r in rows] == list(range(12))
+    for text, row in zip(texts, rows):
+        want = expected(restorer, text)
+        assert row["restored_text"] == want["restored_text"] and row["signature"] == want["signature"]
+        assert [(e["start"], e["restored"]) for e in row["edits"]] == [(e["start"], e["restored"]) for e in want["edits"]]
+
+
+def test_batch_only_spun_writes_spun_documents(tmp_path, restorer):
+    texts = [SENTENCES[0], SENTENCES[4], SENTENCES[2]]
+    write_jsonl(tmp_path / "in.jsonl", [{"text": t} for t in texts])
+    run_batch(tmp_path / "in.jsonl", tmp_path / "out.jsonl", workers=1, model=str(TINY), only_spun=0.9,
+              progress=False)
+    kept = [row["text"] for row in read_jsonl(tmp_path / "out.jsonl")]
+    assert kept == [t for t in texts if restorer.restore(t).spun_score >= 0.9] and SENTENCES[0] in kept
+
+
+def test_batch_bad_records_go_to_errors_file(tmp_path):
+    good = [{"id": 1, "text": SENTENCES[0]}, {"id": 2, "text": 42}, {"id": 3, "text": SENTENCES[1]}]
+    write_jsonl(tmp_path / "in.jsonl", good, ['{"id": 4, "text": "unterminated', "[1, 2]", '{"id": 5}'])
+    result = CliRunner().invoke(batch_command, ["--workers", "1", str(tmp_path / "in.jsonl"),
+                                                str(tmp_path / "out.jsonl"), "--model", str(TINY), "--no-progress"])
+    assert result.exit_code == 1, result.output
+    assert "4 errors" in result.output
+    assert [r["id"] for r in read_jsonl(tmp_path / "out.jsonl")] == [1, 3]
+    errors = read_jsonl(tmp_path / "out.errors.jsonl")
+    assert [e["line"] for e in errors] == [2, 4, 5, 6]
+    assert errors[0]["record"] == {"id": 2, "text": 42} and "not a string" in errors[0]["error"]
+    assert errors[1]["raw"] == '{"id": 4, "text": "unterminated' and "bad JSON" in errors[1]["error"]
+
+
+def test_batch_crashed_worker_fails_only_its_document(tmp_path):
+    texts = documents(20)
+    texts[7] = "CRASH-WORKER " + texts[7]
+    write_jsonl(tmp_path / "in.jsonl", [{"i": i, "text": t} for i, t in enumerate(texts)])
+    summary = run_batch(tmp_path / "in.jsonl", tmp_path / "out.jsonl", workers=2, factory=FACTORY,
+                        model=str(TINY), progress=False)
+    assert summary["errors"] == 1
+    assert [r["i"] for r in read_jsonl(tmp_path / "out.jsonl")] == [i for i in range(20) if i != 7]
+    assert read_jsonl(tmp_path / "out.errors.jsonl")[0]["line"] == 8
+
+
+def test_batch_resume_after_kill_matches_clean_run(tmp_path):
+    texts = documents(400)
+    write_jsonl(tmp_path / "in.jsonl", [{"i": i, "text": t} for i, t in enumerate(texts)])
+    env = subprocess_env(UNSPIN_TEST_DELAY="0.01")
+    args = ["--workers", "2", "--shard-size", "20", "--restorer", FACTORY]
+    killed = subprocess.Popen(batch_cli(str(tmp_path / "in.jsonl"), str(tmp_path / "out.jsonl"), *args),
+                              env=env, start_new_session=True, stderr=subprocess.PIPE)
+    done = tmp_path / ".out.jsonl.unspin" / "done"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(done.glob("*.json"))) < 4 and killed.poll() is None:
+        time.sleep(0.05)
+    assert killed.poll() is None, "the run finished before it could be killed: " + killed.stderr.read().decode()
+    os.killpg(killed.pid, signal.SIGKILL)
+    killed.wait()
+    finished = len(list(done.glob("*.json")))
+    assert 4 <= finished < 20 and not (tmp_path / "out.jsonl").exists()
+
+    resumed = subprocess.run(batch_cli(str(tmp_path / "in.jsonl"), str(tmp_path / "out.jsonl"), *args, "--resume"),
+                             env=env, capture_output=True, text=True, timeout=120)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{finished} shards from the earlier run" in resumed.stdout
+    clean = subprocess.run(batch_cli(str(tmp_path / "in.jsonl"), str(tmp_path / "clean.jsonl"), *args),
+                           env=subprocess_env(), capture_output=True, text=True, timeout=120)
+    assert clean.returncode == 0, clean.stderr
+    assert (tmp_path / "out.jsonl").read_bytes() == (tmp_path / "clean.jsonl").read_bytes()
+    assert len(read_jsonl(tmp_path / "out.jsonl")) == 400
+
+
+def test_batch_resume_refuses_other_settings(tmp_path):
+    write_jsonl(tmp_path / "in.jsonl", [{"text": SENTENCES[0]}])
+    state = tmp_path / ".out.jsonl.unspin"
+    state.mkdir()
+    (state / "run.json").write_text(json.dumps({"format": "unspin.batch-state/1", "shard_size": 5}))
+    result = CliRunner().invoke(batch_command, [str(tmp_path / "in.jsonl"), str(tmp_path / "out.jsonl"),
+                                                "--resume", "--workers", "1", "--model", str(TINY)])
+    assert result.exit_code == 1 and "E030" in result.output
+
+
+def test_batch_restore_parallel_keeps_order(restorer):
+    texts = documents(25)
+    results = restore_parallel(texts, 2, str(TINY), {})
+    assert [r.restored_text for r in results] == [restorer.restore(t).restored_text for t in texts]
+    assert [r.edits for r in results] == [restorer.restore(t).edits for t in texts]
+
+
+@pytest.mark.slow
+def test_batch_ray_engine_matches_local(tmp_path):
+    pytest.importorskip("ray")
+    texts = documents(40)
+    write_jsonl(tmp_path / "in.jsonl", [{"i": i, "text": t} for i, t in enumerate(texts)], ["not json"])
+    outputs = {}
+    for engine in ("local", "ray"):
+        out = tmp_path / f"{engine}.jsonl"
+        run = subprocess.run(batch_cli(str(tmp_path / "in.jsonl"), str(out), "--engine", engine,
+                                       "--workers", "2", "--shard-size", "9"),
+                             env=subprocess_env(), capture_output=True, text=True, timeout=240)
+        assert run.returncode == 1, run.stderr  # the "not json" line
+        outputs[engine] = (out.read_bytes(), (tmp_path / f"{engine}.errors.jsonl").read_bytes())
+    assert outputs["ray"] == outputs["local"]
+    assert len(outputs["ray"][0].splitlines()) == 40

@@ -1,0 +1,27 @@
+import math
+
+import pytest
+
+from conftest import TINY
+from unspin.lm import ArpaModel, KenLMModel, sentence_log10
+
+SENTENCES = [
+    "he was in seoul in 2019 .".split(),
+    "the soldiers will be home .".split(),
+    "an unknown wordzz here".split(),
+]
+
+
+@pytest.mark.parametrize("words", SENTENCES)
+def test_lm_incremental_equals_kenlm_full_sentence(words):
+    kenlm = pytest.importorskip("kenlm")
+    full = kenlm.Model(str(TINY / "lm.arpa")).score(" ".join(words), bos=True, eos=True)
+    assert math.isclose(sentence_log10(KenLMModel(TINY / "lm.arpa"), words), full, abs_tol=1e-4)
+    assert math.isclose(sentence_log10(ArpaModel(TINY / "lm.arpa"), words), full, abs_tol=1e-4)
+
+
+def test_lm_prefers_fluent_text():
+    model = ArpaModel(TINY / "lm.arpa")
+    good = sentence_log10(model, "he was in seoul .".split())
+    bad = sentence_log10(model, "he was successful seoul .".split())
+    assert good > bad

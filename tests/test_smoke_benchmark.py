@@ -1,0 +1,56 @@
+"""Smoke benchmark: F0.5 and the clean false-edit rate must not regress past bench/floors.json."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def load_smoke():
+    spec = importlib.util.spec_from_file_location("smoke", REPOSITORY / "bench" / "smoke.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def floors() -> dict:
+    return json.loads((REPOSITORY / "bench" / "floors.json").read_text(encoding="utf-8"))
+
+
+def test_smoke_benchmark_regressions_are_reported():
+    smoke = load_smoke()
+    limits = {"f05": {"wordnet": 0.5}, "clean_false_per_1000_max": 2.0}
+    assert smoke.regressions({"f05": {"wordnet": 0.6}, "clean_false_per_1000": 1.0}, limits) == []
+    failures = smoke.regressions({"f05": {"wordnet": 0.4}, "clean_false_per_1000": 3.0}, limits)
+    assert len(failures) == 2 and "wordnet" in failures[0] and "clean" in failures[1]
+
+
+def test_smoke_benchmark_floors_cover_every_profile():
+    from unspin.simulate import PROFILES
+
+    limits = floors()
+    assert set(limits["f05"]) == set(PROFILES)
+    assert all(0.0 < value < 1.0 for value in limits["f05"].values())
+    assert limits["clean_false_per_1000_max"] > 0 and limits["words"] >= 1000
+
+
+@pytest.mark.model
+def test_smoke_benchmark_meets_floors():
+    smoke = load_smoke()
+    corpus = smoke.corpus_dir(REPOSITORY)
+    if not (corpus / "eval" / smoke.DEV).exists():
+        pytest.skip(f"shared corpus not found at {corpus} (CI copies /work/shared beside the repo)")
+    from unspin.data import data_dir
+
+    folder = data_dir()
+    missing = [name for name in ("lm.binary", "channel.tsv.gz") if not (folder / name).exists()]
+    if missing:
+        pytest.skip(f"model files missing from {folder}: {', '.join(missing)}")
+    limits = floors()
+    measured = smoke.measure(corpus, limits["words"])
+    assert smoke.regressions(measured, limits) == [], measured
