@@ -61,9 +61,12 @@ MAX_WORDS_IN_REPLACEMENT = 4
 
 def wordnet_reader():
     """nltk's WordNet reader over Debian's files (nltk wants a lexnames file too)."""
+    import nltk
     from nltk.corpus.reader.wordnet import WordNetCorpusReader
 
-    folder = Path(tempfile.mkdtemp()) / "wordnet"
+    root = Path(tempfile.mkdtemp()) / "nltk_data"
+    nltk.data.path.insert(0, str(root))
+    folder = root / "corpora" / "wordnet"
     shutil.copytree(WORDNET, folder, ignore=shutil.ignore_patterns("bin", "pixmaps", "wnres"))
     names = ["adj.all", "adj.pert", "adv.all", "noun.Tops", "noun.act", "noun.animal",
              "noun.artifact", "noun.attribute", "noun.body", "noun.cognition",
