@@ -46,7 +46,7 @@ def labelled_edits(restorer: Restorer, lines: list[str], profile: str, rate: flo
         text = "\n".join(lines[start : start + 6])
         gold = spin(text, profile=profile, seed=seed, rate=rate)
         wanted = {(g.spun_start, g.spun_end): g.original.lower() for g in gold.edits}
-        result = restore_text(gold.spun, restorer.lm, restorer.lexicon, settings, "")
+        result = restore_text(gold.spun, restorer.lm, restorer.table, settings, "")
         for edit in result.edits:
             if edit.relation == "article":
                 continue

@@ -29,9 +29,9 @@ pytestmark = [
 def restorer_under_test():
     """The real model when it is installed, else the test stand-in."""
     try:
-        from unspin.restorer import Restorer
+        from unspin.restorer import default_restorer
 
-        restorer = Restorer()
+        restorer = default_restorer()
         restorer.restore("He was successful the house.")
         return restorer
     except Exception:  # noqa: BLE001 - no model yet: the page is still tested end to end

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings, strategies as st
 from click.testing import CliRunner
 
 from unspin.evaluate import (Counts, eval_command, evaluate, judge, overlaps, roc_auc, word_errors,
@@ -150,3 +151,79 @@ def test_evaluate_eval_command_reads_jsonl(tmp_path):
     assert "F0.5" in table.output and table.exit_code == 0
     neither = runner.invoke(eval_command, ["--gold", str(gold_path)])
     assert neither.exit_code == 1
+
+
+@pytest.mark.model
+def test_evaluate_eval_command_runs_the_default_restorer(tmp_path):
+    from unspin.data import data_dir
+
+    if not all((data_dir() / name).exists() for name in ("lm.binary", "channel.tsv.gz")):
+        pytest.skip("the shipped model is not built")
+    gold = gold_for("He defected to South Korea in 2019.", "He defected to South Korea successful 2019.",
+                    [("in", "successful", "similar_to")])
+    gold_path = tmp_path / "gold.jsonl"
+    gold_path.write_text(json.dumps(gold.to_dict()) + "\n")
+    out = CliRunner().invoke(eval_command, ["--gold", str(gold_path), "--restorer", "default",
+                                            "--format", "json"])
+    assert out.exit_code == 0, out.output
+    report = json.loads(out.output)
+    assert report["fixed"] == 1 and report["signature"].startswith("unspin:")
+    assert report["clean_words"] == 7 and report["words_per_second"] > 0
+
+
+def test_evaluate_run_restorer_scores_a_failing_document_as_unchanged():
+    from unspin.errors import UnspinError
+    from unspin.evaluate import run_restorer
+
+    class Failing:
+        def restore(self, text):
+            if "bad" in text:
+                raise UnspinError("E011", "broken edit")
+            return Restoration(text, text, (), 0.0, "test")
+
+    failures: list = []
+    results, seconds = run_restorer(Failing(), ["good text", "bad text"], failures)
+    assert [r.restored_text for r in results] == ["good text", "bad text"]
+    assert failures == [("bad text", failures[0][1])] and "E011" in failures[0][1]
+    with pytest.raises(UnspinError):
+        run_restorer(Failing(), ["bad text"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["house", "in", "two", "is", "a", "because", "the", "Bank"]),
+                          st.sampled_from([" ", "  ", ", ", "\n", ". "])), max_size=20),
+       st.integers(0, 3), st.sampled_from([0.3, 1.0]))
+def test_evaluate_perfect_and_identity_restorers_on_random_spins(pieces, seed, rate):
+    from unspin.lexicon import Lexicon, Link
+    from unspin.simulate import spin
+
+    lexicon = Lexicon([Link("house", "home", "synonym", ""), Link("in", "successful", "similar_to", ""),
+                       Link("two", "2", "number", ""), Link("is a", "is simply a", "phrase", ""),
+                       Link("because", "due to the fact that", "phrase", ""),
+                       Link("a", "angstrom", "synonym", "")], name="test")
+    text = "".join(word + separator for word, separator in pieces)
+    gold = spin(text, "wordnet", seed, rate, lexicon=lexicon)
+    best = Counts.of(judge(gold, perfect(gold)))
+    assert best.fixed == best.sites == len(gold.edits) and best.false == 0
+    assert perfect(gold).restored_text == text
+    none = Counts.of(judge(gold, Restoration(gold.spun, gold.spun, (), 0.0, "")))
+    assert none.missed == none.sites and none.fixed == 0
+
+
+def test_evaluate_per_document_shares_out_one_long_restoration():
+    from unspin.evaluate import per_document
+
+    second = gold_for("in the house", "successful the home", [("in", "successful", "x"),
+                                                             ("house", "home", "y")])
+    joined = SPUN + "\n" + second.spun + "\n"
+    whole = restoration(joined, [("successful", "in"), ("successful", "in"), ("home", "house")])
+    pieces = per_document([GOLD, second], [whole])
+    assert [p.text for p in pieces] == [SPUN, second.spun]
+    assert [len(p.edits) for p in pieces] == [1, 2]
+    assert pieces[1].restored_text == "in the house"
+    assert [j.kind for j in judge(second, pieces[1])] == ["fixed", "fixed"]
+    with pytest.raises(Exception, match="E030"):
+        per_document([GOLD, second], [restoration(SPUN, [])])
+    crossing = restoration(joined, [("rained.\nsuccessful", "rained. in")])
+    with pytest.raises(Exception, match="crosses"):
+        per_document([GOLD, second], [crossing])

@@ -278,10 +278,10 @@ def test_server_works_with_language_tool_python():
 @pytest.fixture(scope="module")
 def real_restorer():
     from unspin.errors import UnspinError
-    from unspin.restorer import Restorer
+    from unspin.restorer import default_restorer
 
     try:
-        restorer = Restorer()
+        restorer = default_restorer()  # loaded once per test run, shared with test_browser
         restorer.restore("He was successful the house.")
     except (UnspinError, ImportError) as error:
         pytest.skip(f"the shipped model is not available: {error}")

@@ -338,6 +338,7 @@ def run_batch(input_path, output_path, engine: str = "local", workers: int | Non
     keys: list[str] = []
     started = time.monotonic()
     done_words = done_docs = 0
+    first = None  # (seconds, documents, words) when the first shard came back: start-up ends
 
     def todo() -> Iterator[Shard]:
         nonlocal done_words, done_docs
@@ -364,6 +365,7 @@ def run_batch(input_path, output_path, engine: str = "local", workers: int | Non
                 totals[name] += stats[name]
             done_words += stats["words"]
             elapsed = max(time.monotonic() - started, 1e-9)
+            first = first or (elapsed, totals["documents"] - done_docs, done_words)
             rate = f"{(totals['documents'] - done_docs) / elapsed:,.1f} docs/s {done_words / elapsed:,.0f} words/s"
             bar.update(task, completed=totals["documents"], rate=rate)
     state.finish(keys)
@@ -373,6 +375,7 @@ def run_batch(input_path, output_path, engine: str = "local", workers: int | Non
             "docs_per_second": round(restored / elapsed, 2) if elapsed else None,
             "words_per_second": round(done_words / elapsed, 1) if elapsed else None,
             "errors_file": str(layout.errors) if totals["errors"] else None,
+            "first_shard": first,
             "worker_pss_kb": dict(sorted(runner.memory.items()))}
 
 

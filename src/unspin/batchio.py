@@ -169,7 +169,7 @@ def _parse_line(number: int, line: str, text_field: str, source: Source) -> Item
         return Item(number, None, source=source, error="record is not a JSON object", raw=line)
     text = record.get(text_field)
     if not isinstance(text, str):
-        problem = "missing" if text_field not in record else f"a {type(text).__name__}, not a string"
+        problem = "missing" if text_field not in record else f"of type {type(text).__name__}, not a string"
         return Item(number, None, record, source, f"field {text_field!r} is {problem}")
     return Item(number, text, record, source)
 

@@ -68,7 +68,7 @@ def _inflect(lemma: str, tags: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(f"{form} {rest}" for form in _inflect(head, tags))
     forms = []
     for tag in tags:
-        for form in getInflection(lemma, tag=tag) or ():
+        for form in getInflection(lemma, tag=tag, inflect_oov=False) or ():
             if form not in forms:
                 forms.append(form)
     return tuple(forms)
@@ -78,55 +78,89 @@ def is_capitalised(token: Token) -> bool:
     return token.text[:1].isupper()
 
 
-def spun_arcs(tokens: tuple[Token, ...], begin: int, lexicon: Lexicon, params: ChannelParams,
-              known) -> list[Arc]:
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A possible original of an observed word or phrase, before the document's priors."""
+
+    words: tuple[str, ...]
+    relation: str
+    original: str  # the channel row's original (the pooling key)
+    log10_share: float  # log10 q(observed | original), re-inflection penalty included
+
+
+class ReadingTable:
+    """Cached readings per observed string: the lexicon read backwards, re-inflected,
+    limited to words the LM knows and ranked by ``log10_share + unigram(original)``."""
+
+    def __init__(self, lexicon: Lexicon, lm, max_readings: int = 40) -> None:
+        self.lexicon = lexicon
+        self.lm = lm
+        self.max_readings = max_readings
+        self._cache: dict[str, tuple[Reading, ...]] = {}
+        self.phrase_starts = frozenset(
+            phrase.split()[0] for phrase in lexicon.replacements() if " " in phrase)
+
+    def readings(self, observed: str) -> tuple[Reading, ...]:
+        hit = self._cache.get(observed)
+        if hit is None:
+            hit = self._cache[observed] = self._build(observed)
+        return hit
+
+    def _build(self, observed: str) -> tuple[Reading, ...]:
+        found: dict[tuple[str, ...], Reading] = {}
+
+        def add(words: tuple[str, ...], relation: str, original: str, log10_share: float) -> None:
+            if words in found and found[words].log10_share >= log10_share:
+                return
+            if all(self.lm.known(word) for word in words):
+                found[words] = Reading(words, relation, original, log10_share)
+
+        for link in self.lexicon.backward(observed):
+            add(tuple(link.original.split()), link.relation, link.original,
+                math.log10(self.lexicon.share(link)))
+        # Re-inflected paths: "troopers" -> trooper -> soldier -> "soldiers".
+        tags = _tags(observed) if " " not in observed else ()
+        for lemma in _lemmas(observed) if tags else ():
+            links = sorted(self.lexicon.backward(lemma), key=lambda l: -self.lexicon.share(l))
+            for link in links[: self.max_readings]:
+                for form in _inflect(link.original, tags):
+                    add(tuple(form.split()), link.relation + "+inflection", link.original,
+                        math.log10(self.lexicon.share(link) * REINFLECTION_FACTOR))
+        unigram = self.lm.unigram
+        ranked = sorted(found.values(),
+                        key=lambda r: -(r.log10_share + sum(unigram(w) for w in r.words)))
+        return tuple(ranked[: self.max_readings])
+
+
+def spun_arcs(tokens: tuple[Token, ...], begin: int, table: ReadingTable, params: ChannelParams) -> list[Arc]:
     """Substitution arcs starting at token ``begin`` (single words and phrases)."""
     token = tokens[begin]
     if not is_word(token.text):
         return []
-    capitalised = is_capitalised(token)
-    log10_spin = params.log10_spin(capitalised)
-    found: dict[tuple[int, tuple[str, ...]], Candidate] = {}
-
-    def add(end: int, words: tuple[str, ...], relation: str, log10_prior: float) -> None:
-        if not all(known(word) for word in words):
-            return
-        key = (end, words)
-        if key not in found or found[key].log10_prior < log10_prior:
-            found[key] = Candidate(words, relation, log10_prior)
-
-    for length in range(1, min(lexicon.max_replacement_words, len(tokens) - begin) + 1):
-        span = tokens[begin : begin + length]
-        if length > 1 and not all(is_word(t.text) for t in span):
-            break
-        observed = " ".join(t.norm for t in span)
-        for link in lexicon.backward(observed):
-            words = tuple(link.original.split())
-            bonus = params.bonus.get((observed, link.original), 0.0)
-            add(begin + length, words, link.relation,
-                log10_spin + math.log10(lexicon.share(link)) + bonus)
-    # Re-inflected paths: "troopers" -> trooper -> soldier -> "soldiers".
-    tags = _tags(token.norm)
-    for lemma in _lemmas(token.norm) if tags else ():
-        for link in lexicon.backward(lemma):
-            for form in _inflect(link.original, tags):
-                add(begin + 1, tuple(form.split()), link.relation + "+inflection",
-                    log10_spin + math.log10(lexicon.share(link) * REINFLECTION_FACTOR))
-    ranked = sorted(found.items(), key=lambda item: -item[1].log10_prior)[: params.max_candidates]
-    return [Arc(begin, end, candidate) for (end, _words), candidate in ranked]
+    log10_spin = params.log10_spin(is_capitalised(token))
+    arcs = []
+    longest = table.lexicon.max_replacement_words if token.norm in table.phrase_starts else 1
+    observed = token.norm
+    for length in range(1, min(longest, len(tokens) - begin) + 1):
+        if length > 1:
+            following = tokens[begin + length - 1]
+            if not is_word(following.text):
+                break
+            observed += " " + following.norm
+        for reading in table.readings(observed)[: params.max_candidates]:
+            bonus = params.bonus.get((observed, reading.original), 0.0)
+            candidate = Candidate(reading.words, reading.relation, log10_spin + reading.log10_share + bonus)
+            arcs.append(Arc(begin, begin + length, candidate))
+    return arcs
 
 
-def keep_arc(token: Token, lexicon: Lexicon, params: ChannelParams) -> Arc:
+def keep_arc(position: int, token: Token, lexicon: Lexicon, params: ChannelParams) -> Arc:
     spinnable = is_word(token.text) and lexicon.spinnable(token.norm)
     log10_prior = params.log10_keep(is_capitalised(token)) if spinnable else 0.0
-    return Arc(token.i, token.i + 1, Candidate((token.norm,), "keep", log10_prior))
+    return Arc(position, position + 1, Candidate((token.norm,), "keep", log10_prior))
 
 
-def lattice(tokens: tuple[Token, ...], lexicon: Lexicon, params: ChannelParams, known) -> list[list[Arc]]:
+def lattice(tokens: tuple[Token, ...], table: ReadingTable, params: ChannelParams) -> list[list[Arc]]:
     """Arcs grouped by start position (positions are indices into ``tokens``)."""
-    arcs = []
-    for position, token in enumerate(tokens):
-        local = Token(position, token.start, token.end, token.text, token.whitespace, token.norm)
-        keep = keep_arc(local, lexicon, params)
-        arcs.append([keep] + spun_arcs(tokens, position, lexicon, params, known))
-    return arcs
+    return [[keep_arc(position, token, table.lexicon, params)] + spun_arcs(tokens, position, table, params)
+            for position, token in enumerate(tokens)]

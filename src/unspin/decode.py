@@ -31,26 +31,34 @@ def arc_score(lm: LanguageModel, state, arc: Arc) -> tuple[float, object]:
     return total, state
 
 
+def _by_score(hypothesis: Hypothesis) -> float:
+    return -hypothesis.score
+
+
 def best_path(lm: LanguageModel, arcs: list[list[Arc]], beam_size: int) -> tuple[list[Arc], list]:
     """The highest-scoring arcs covering every position, and the LM state before each."""
     size = len(arcs)
     buckets: list[dict] = [dict() for _ in range(size + 1)]
     start = Hypothesis(0.0, lm.begin_state(), None, None)
     buckets[0][start.state] = start
+    score_word = lm.score
     for position in range(size):
         bucket = buckets[position]
         if not bucket:
             continue
-        survivors = sorted(bucket.values(), key=lambda h: -h.score)[:beam_size]
+        survivors = sorted(bucket.values(), key=_by_score)[:beam_size] if len(bucket) > 1 else bucket.values()
         for hypothesis in survivors:
             for arc in arcs[position]:
-                gain, state = arc_score(lm, hypothesis.state, arc)
-                score = hypothesis.score + gain
+                score = hypothesis.score + arc.candidate.log10_prior
+                state = hypothesis.state
+                for word in arc.candidate.words:
+                    log10_prob, state = score_word(state, word)
+                    score += log10_prob
                 target = buckets[arc.end]
                 held = target.get(state)
                 if held is None or held.score < score:
                     target[state] = Hypothesis(score, state, arc, hypothesis)
-        buckets[position] = {}
+        buckets[position] = None
     final = max(buckets[size].values(), key=lambda h: h.score + lm.end_score(h.state))
     path, states = [], []
     while final.arc is not None:

@@ -12,6 +12,8 @@ CATALOGUE = {
     "E011": "an edit does not match the text it applies to",
     "E020": "bad model or data file format",
     "E030": "bad argument",
+    "E040": "server busy: every restore slot is taken; retry later or start more workers",
+    "E041": "request timed out; send shorter text or raise --timeout",
 }
 
 

@@ -108,18 +108,21 @@ def judge(gold: SpunText, restoration: Restoration) -> list[Judgement]:
                                   "are --gold and --restored in the same order?")
     sites = sorted(gold.edits, key=lambda g: g.spun_start)
     edits = sorted(restoration.edits, key=lambda e: e.start)
+    for edit in edits:
+        if text[edit.start : edit.end] != edit.spun:
+            raise UnspinError("E011", f"restorer edit {edit.spun!r} at {edit.start} does not match the spun text")
     touching = [[e for e in edits if overlaps(g.spun_start, g.spun_end, e.start, e.end)] for g in sites]
     judgements = [_judge_site(text, sites, index, touching) for index in range(len(sites))]
     for edit in edits:
         if not any(overlaps(g.spun_start, g.spun_end, edit.start, edit.end) for g in sites):
             judgements.append(Judgement("false", edit.start, edit.end, edit.spun, edit.restored, "",
-                                        edit.relation, _context(text, edit.start, edit.end)))
+                                        edit.relation, snippet(text, edit.start, edit.end)))
     return sorted(judgements, key=lambda j: (j.start, j.end))
 
 
 def _judge_site(text: str, sites: list[GoldEdit], index: int, touching: list[list[Edit]]) -> Judgement:
     site = sites[index]
-    context = _context(text, site.spun_start, site.spun_end)
+    context = snippet(text, site.spun_start, site.spun_end)
     edits = touching[index]
     if not edits:
         return Judgement("missed", site.spun_start, site.spun_end, site.spun, site.spun,
@@ -149,7 +152,7 @@ def _component(sites: list[GoldEdit], index: int, touching: list[list[Edit]]) ->
     return sorted(group)
 
 
-def _context(text: str, start: int, end: int) -> str:
+def snippet(text: str, start: int, end: int) -> str:
     left = text[max(0, start - CONTEXT_CHARS) : start]
     right = text[end : end + CONTEXT_CHARS]
     return f"{left}[{text[start:end]}]{right}".replace("\n", " ")
@@ -294,10 +297,67 @@ def restoration_from_dict(data: dict) -> Restoration:
                        float(data.get("spun_score", 0.0)), data.get("signature", ""))
 
 
-def run_restorer(restorer, texts: Sequence[str]) -> tuple[list[Restoration], float]:
-    """Restore every text; return the results and the seconds spent."""
+def per_document(golds: Sequence[SpunText], restorations: Sequence[Restoration]) -> list[Restoration]:
+    """Restorations cut to match the gold documents one to one.
+
+    ``unspin restore --format json`` on a file of one paragraph per line may return fewer,
+    longer restorations; when their texts joined equal the gold spun texts joined by newlines,
+    their edits are shared out by offset (each piece keeps its restoration's spun score).
+    """
+    if len(golds) == len(restorations):
+        return list(restorations)
+    expected = "".join(g.spun + "\n" for g in golds)
+    joined = "".join(r.text for r in restorations)
+    if joined not in (expected, expected[:-1]):
+        raise UnspinError("E030", f"{len(golds)} gold documents but {len(restorations)} restorations "
+                                  "whose texts do not join up to the gold spun texts")
+    located, offset = [], 0
+    for restoration in restorations:
+        located += [(offset + e.start, offset + e.end, e) for e in restoration.edits]
+        offset += len(restoration.text)
+    pieces, begin = [], 0
+    for gold in golds:
+        end = begin + len(gold.spun)
+        edits = tuple(Edit(start - begin, stop - begin, e.spun, e.restored, e.confidence, e.relation)
+                      for start, stop, e in located if begin <= start and stop <= end)
+        score = _score_at(restorations, begin)
+        pieces.append(Restoration(gold.spun, _apply(gold.spun, edits), edits, score, ""))
+        begin = end + 1
+    if sum(len(p.edits) for p in pieces) != len(located):
+        raise UnspinError("E030", "a restorer edit crosses a line break between gold documents")
+    return pieces
+
+
+def _score_at(restorations: Sequence[Restoration], position: int) -> float:
+    offset = 0
+    for restoration in restorations:
+        if position < offset + len(restoration.text):
+            return restoration.spun_score
+        offset += len(restoration.text)
+    return restorations[-1].spun_score if restorations else 0.0
+
+
+def _apply(text: str, edits: tuple[Edit, ...]) -> str:
+    return rewrite(text, 0, len(text), [(e.start, e.end, e.restored) for e in edits])
+
+
+def run_restorer(restorer, texts: Sequence[str],
+                 failures: list | None = None) -> tuple[list[Restoration], float]:
+    """Restore every text; return the results and the seconds spent.
+
+    With a ``failures`` list, a text the restorer raises on is scored as left unchanged and
+    ``(text, error message)`` is appended to the list; without one the error propagates.
+    """
     begin = time.perf_counter()
-    results = [restorer.restore(text) for text in texts]
+    results = []
+    for text in texts:
+        try:
+            results.append(restorer.restore(text))
+        except UnspinError as error:
+            if failures is None:
+                raise
+            failures.append((text, str(error)))
+            results.append(Restoration(text, text, (), 0.0, "failed"))
     return results, time.perf_counter() - begin
 
 
@@ -325,7 +385,8 @@ def eval_command(gold_path, restored_path, restorer_name, output_format, worst_n
 
             restorer = Restorer()
         if restored_path:
-            restorations = [restoration_from_dict(item) for item in read_jsonl(restored_path)]
+            restorations = per_document(golds, [restoration_from_dict(item)
+                                                for item in read_jsonl(restored_path)])
         else:
             restorations, seconds = run_restorer(restorer, [g.spun for g in golds])
         if clean_path:

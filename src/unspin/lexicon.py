@@ -8,7 +8,6 @@ it backwards (what could this observed word have been?), the simulator forwards.
 from __future__ import annotations
 
 import gzip
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,17 +45,28 @@ class Link:
 
 
 class Lexicon:
-    """Forward and backward views of the channel table, with normalisers per original."""
+    """Forward and backward views of the channel table, with normalisers per original.
 
-    def __init__(self, links: list[Link], name: str = "custom") -> None:
+    Rows are kept as plain tuples and turned into ``Link`` objects on lookup, so that
+    loading the shipped table stays well under a second.
+    """
+
+    def __init__(self, links: list[Link] | None = None, name: str = "custom",
+                 rows: list[tuple[str, str, str, str]] | None = None) -> None:
         self.name = name
-        self._forward: dict[str, list[Link]] = defaultdict(list)
-        self._backward: dict[str, list[Link]] = defaultdict(list)
-        for link in links:
-            self._forward[link.original].append(link)
-            self._backward[link.replacement].append(link)
-        self._total = {word: sum(link.weight for link in rows) for word, rows in self._forward.items()}
-        self.max_replacement_words = max((len(l.replacement.split()) for l in links), default=1)
+        rows = list(rows or []) + [(l.original, l.replacement, l.relation, l.via) for l in links or []]
+        backward: dict[str, list] = {}
+        total: dict[str, float] = {}
+        weights = RELATION_WEIGHTS
+        for row in rows:
+            original, replacement, relation = row[0], row[1], row[2]
+            backward.setdefault(replacement, []).append(row)
+            total[original] = total.get(original, 0.0) + weights.get(relation, 0.1)
+        self._rows = rows
+        self._backward = backward
+        self._total = total
+        self._forward: dict[str, list[Link]] | None = None
+        self.max_replacement_words = max((r[1].count(" ") + 1 for r in rows), default=1)
 
     @classmethod
     def load(cls, path: str | Path) -> "Lexicon":
@@ -64,33 +74,41 @@ class Lexicon:
         if not path.exists():
             raise UnspinError("E001", f"channel table {path} is missing")
         opener = gzip.open if path.suffix == ".gz" else open
-        links = []
         with opener(path, "rt", encoding="utf-8") as handle:
             header = handle.readline()
             if not header.startswith(FORMAT):
                 raise UnspinError("E020", f"{path} is not an unspin channel table")
-            for line in handle:
-                original, replacement, relation, via = line.rstrip("\n").split("\t")
-                links.append(Link(original, replacement, relation, via))
-        return cls(links, name=path.name)
+            rows = [tuple(line.split("\t")) for line in handle.read().splitlines()]
+        if any(len(row) != 4 for row in rows):
+            raise UnspinError("E020", f"{path} has a row without four fields")
+        return cls(name=path.name, rows=rows)
 
     def forward(self, original: str) -> list[Link]:
         """What a spinner may write for ``original``."""
+        if self._forward is None:
+            forward: dict[str, list[Link]] = {}
+            for row in self._rows:
+                forward.setdefault(row[0], []).append(Link(*row))
+            self._forward = forward
         return self._forward.get(original, [])
 
     def backward(self, observed: str) -> list[Link]:
         """Which originals a spinner could have turned into ``observed``."""
-        return self._backward.get(observed, [])
+        return [Link(*row) for row in self._backward.get(observed, ())]
+
+    def replacements(self):
+        """Every observed string the table can explain."""
+        return self._backward.keys()
 
     def is_replacement(self, observed: str) -> bool:
         return observed in self._backward
 
     def spinnable(self, original: str) -> bool:
-        return original in self._forward
+        return original in self._total
 
     def share(self, link: Link) -> float:
         """q(replacement | original): the link's share of its original's weight."""
         return link.weight / self._total[link.original]
 
     def __len__(self) -> int:
-        return sum(len(rows) for rows in self._forward.values())
+        return len(self._rows)

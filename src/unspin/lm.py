@@ -29,6 +29,9 @@ class LanguageModel(Protocol):
     def known(self, word: str) -> bool:
         """Whether ``word`` is in the vocabulary."""
 
+    def unigram(self, word: str) -> float:
+        """log10 P(word) with no context."""
+
 
 def sentence_log10(model: LanguageModel, words: list[str], eos: bool = True) -> float:
     """Total log10 probability of a sentence, scored one word at a time."""
@@ -79,6 +82,9 @@ class KenLMModel:
 
     def known(self, word: str) -> bool:
         return word in self._model
+
+    def unigram(self, word: str) -> float:
+        return self._model.score(word, bos=False, eos=False)
 
 
 class ArpaModel:
@@ -139,6 +145,9 @@ class ArpaModel:
 
     def known(self, word: str) -> bool:
         return (word,) in self._prob
+
+    def unigram(self, word: str) -> float:
+        return self._log10((), word)
 
 
 def load(path: str | Path) -> LanguageModel:

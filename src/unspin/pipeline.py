@@ -12,9 +12,8 @@ import math
 from collections import Counter
 
 from unspin.calibration import Calibration
-from unspin.candidates import ChannelParams, lattice
+from unspin.candidates import ChannelParams, ReadingTable, lattice
 from unspin.decode import best_path, posteriors
-from unspin.lexicon import Lexicon
 from unspin.lm import LanguageModel
 from unspin.surface import article_edits, match_case, reason
 from unspin.tokenize import is_word, sentences, tokenize
@@ -34,8 +33,8 @@ def _chunks(document) -> list[tuple[int, int]]:
     return ranges
 
 
-def _decode_sentence(tokens, lm, lexicon, params, beam_size):
-    arcs = lattice(tokens, lexicon, params, lm.known)
+def _decode_sentence(tokens, lm, table, params, beam_size):
+    arcs = lattice(tokens, table, params)
     path, states = best_path(lm, arcs, beam_size)
     return arcs, path, states
 
@@ -61,9 +60,10 @@ def _pool(first_pass: Counter) -> dict:
     return {pair: POOL_WEIGHT * math.log10(count) for pair, count in first_pass.items() if count > 1}
 
 
-def restore_text(text: str, lm: LanguageModel, lexicon: Lexicon, settings, signature: str,
+def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, signature: str,
                  calibration: Calibration | None = None) -> Restoration:
     calibration = calibration or Calibration.identity()
+    lexicon = table.lexicon
     document = tokenize(text)
     chunks = [document.tokens[b:e] for b, e in _chunks(document)]
     words = sum(1 for t in document.tokens if is_word(t.text))
@@ -72,10 +72,11 @@ def restore_text(text: str, lm: LanguageModel, lexicon: Lexicon, settings, signa
     rate = settings.spin_rate
     bonus: dict = {}
     if rate is None:
-        params = ChannelParams(PRIOR_RATE, settings.max_candidates, {})
+        # a cheaper first pass: it only has to count restorations
+        params = ChannelParams(PRIOR_RATE, max(4, settings.max_candidates // 2), {})
         pairs: Counter = Counter()
         for tokens in chunks:
-            _arcs, path, _states = _decode_sentence(tokens, lm, lexicon, params, settings.beam_size)
+            _arcs, path, _states = _decode_sentence(tokens, lm, table, params, max(2, settings.beam_size // 2))
             for arc in path:
                 if arc.candidate.relation != "keep":
                     observed = " ".join(t.norm for t in tokens[arc.begin : arc.end])
@@ -86,7 +87,7 @@ def restore_text(text: str, lm: LanguageModel, lexicon: Lexicon, settings, signa
 
     edits: list[Edit] = []
     for tokens in chunks:
-        arcs, path, states = _decode_sentence(tokens, lm, lexicon, params, settings.beam_size)
+        arcs, path, states = _decode_sentence(tokens, lm, table, params, settings.beam_size)
         for index, arc in enumerate(path):
             if arc.candidate.relation == "keep":
                 continue

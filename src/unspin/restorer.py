@@ -9,6 +9,7 @@ from pathlib import Path
 
 from unspin import __version__
 from unspin.calibration import Calibration
+from unspin.candidates import ReadingTable
 from unspin.data import checksum_prefix, data_dir, model_file, read_manifest
 from unspin.lexicon import Lexicon
 from unspin.lm import LanguageModel, load
@@ -19,9 +20,9 @@ from unspin.types import Restoration
 class Settings:
     """Decoder settings: one set of defaults for the function, the class, CLI and HTTP."""
 
-    threshold: float = 0.5
+    threshold: float = 0.6
     beam_size: int = 6
-    max_candidates: int = 12
+    max_candidates: int = 20
     spin_rate: float | None = None  # None: estimate from the document itself
     alternatives: int = 3
 
@@ -50,6 +51,11 @@ class Restorer:
         return self._lexicon
 
     @functools.cached_property
+    def table(self) -> ReadingTable:
+        """Cached readings of observed words (grows as texts are restored)."""
+        return ReadingTable(self.lexicon, self.lm)
+
+    @functools.cached_property
     def calibration(self) -> Calibration:
         return Calibration.load(self.folder / "calibration.json")
 
@@ -75,7 +81,7 @@ class Restorer:
         from unspin.pipeline import restore_text
 
         settings = dataclasses.replace(self.settings, **overrides) if overrides else self.settings
-        return restore_text(text, self.lm, self.lexicon, settings, self.signature, self.calibration)
+        return restore_text(text, self.lm, self.table, settings, self.signature, self.calibration)
 
     def detect(self, text: str) -> float:
         """How likely the document is spun, 0..1."""
@@ -87,7 +93,8 @@ class Restorer:
             return [self.restore(text, **overrides) for text in texts]
         from unspin.batch import restore_parallel
 
-        return restore_parallel(list(texts), workers, str(self.folder), overrides)
+        settings = {**dataclasses.asdict(self.settings), **overrides}
+        return restore_parallel(list(texts), workers, str(self.folder), settings)
 
 
 @functools.lru_cache(maxsize=4)

@@ -91,7 +91,7 @@ def _context(text: str, start: int, end: int, size: int = 40) -> dict:
 def lt_match(edit: dict, text: str, utf16: UTF16, start: int, end: int) -> dict:
     """One LanguageTool match for an edit.  ``start``/``end`` are original code points."""
     values = [edit["restored"]] + [a["restored"] for a in edit.get("alternatives", ())
-                                   if a["restored"] != edit["restored"]]
+                                   if a["restored"] not in (edit["restored"], edit["spun"])]
     message = (f"“{edit['spun']}” looks like a spinner's substitute for “{edit['restored']}” "
                f"({edit['relation']}, confidence {edit['confidence']:.2f}).")
     if edit.get("reason"):

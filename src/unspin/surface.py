@@ -46,7 +46,7 @@ def article_edits(text: str, document: Document, edits: list[Edit]) -> list[Edit
     fixes = []
     by_start = {e.start: e for e in edits}
     for token in document.tokens[:-1]:
-        if token.norm not in ("a", "an"):
+        if token.norm not in ("a", "an") or any(e.start < token.end and token.start < e.end for e in edits):
             continue
         following = document.tokens[token.i + 1]
         edit = by_start.get(following.start)

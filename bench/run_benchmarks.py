@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+"""Benchmark the default restorer on simulated spins of held-out BBC news.
+
+Builds benchmark sets from the first --paragraphs paragraphs of the eval split
+(news_dev for development, news_test for reported numbers only), spins them with every
+profile at rates 0.1, 0.25 and 0.4 (seed 0), restores them and the clean originals with the
+default Restorer in one warm process, and writes bench/results.json, BENCHMARKS.md and
+bench/f05_vs_rate.png.  ``--render-only`` re-renders the last two from results.json.
+
+    python bench/run_benchmarks.py                # about 10-15 minutes on 2 cores
+    python bench/run_benchmarks.py --render-only
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import lzma
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from unspin.evaluate import snippet, evaluate, run_restorer  # noqa: E402
+from unspin.simulate import PROFILES, changed_word_share, spin  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "eval"
+SPLITS = {"dev": "news_dev.txt.xz", "test": "news_test.txt.xz"}
+RATES = (0.1, 0.25, 0.4)
+SEED = 0
+WORST = 30
+RESULTS = ROOT / "bench" / "results.json"
+MARKDOWN = ROOT / "BENCHMARKS.md"
+PLOT = ROOT / "bench" / "f05_vs_rate.png"
+COLD_START = ("import time; t = time.perf_counter(); import unspin; "
+              "unspin.restore('He was successful the house.'); print(time.perf_counter() - t)")
+
+
+def paragraphs(split: str, limit: int) -> list[str]:
+    with lzma.open(CORPUS / SPLITS[split], "rt", encoding="utf-8") as handle:
+        lines = [line.rstrip("\n") for line in handle if line.strip()]
+    return lines[:limit]
+
+
+def cold_start() -> dict:
+    """A fresh interpreter: import, load the model, restore one sentence."""
+    begin = time.perf_counter()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    out = subprocess.run([sys.executable, "-c", COLD_START], capture_output=True, text=True,
+                         env=env, check=True)
+    wall = time.perf_counter() - begin
+    rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"wall_s": round(wall, 2), "import_load_restore_s": round(float(out.stdout.strip()), 2),
+            "peak_rss_mb": round(rss_kb / 1024, 1)}
+
+
+def measure(limit: int, splits: list[str]) -> dict:
+    from unspin.restorer import Restorer
+
+    results = {"command": "python " + " ".join([sys.argv[0].replace(str(ROOT) + "/", "")] + sys.argv[1:]),
+               "date": datetime.date.today().isoformat(), "seed": SEED, "paragraphs": limit,
+               "cold_start": cold_start(), "conditions": []}
+    restorer = Restorer()
+    restorer.restore("He was successful the house.")
+    results["signature"] = restorer.signature
+    total_words = total_seconds = 0.0
+    failures: list = []
+    for split in splits:
+        texts = paragraphs(split, limit)
+        clean, clean_seconds = run_restorer(restorer, texts, failures)
+        base = evaluate([_identity(t) for t in texts], clean, clean)  # clean-only measures
+        results[f"clean_{split}"] = {key: base[key] for key in
+                                     ("words", "clean_words", "clean_false_edits", "clean_false_per_1000")}
+        results[f"clean_{split}"]["words_per_second"] = round(base["words"] / clean_seconds, 1)
+        results[f"clean_{split}"]["top_false"] = top_false(clean, WORST)
+        for profile in PROFILES:
+            for rate in RATES:
+                golds = [spin(text, profile, SEED, rate) for text in texts]
+                before = len(failures)
+                restored, seconds = run_restorer(restorer, [g.spun for g in golds], failures)
+                worst_n = WORST if (split, profile, rate) == ("dev", "wordnet", 0.25) else 0
+                report = evaluate(golds, restored, clean, seconds, worst_n)
+                report["changed_word_share"] = round(changed_word_share(golds), 4)
+                report["restorer_errors"] = len(failures) - before
+                results["conditions"].append({"split": split, "profile": profile, "rate": rate,
+                                              "report": report})
+                total_words += report["words"]
+                total_seconds += seconds
+                print(f"{split} {profile} {rate}: F0.5 {report['f05']:.3f} P {report['precision']:.3f} "
+                      f"R {report['recall']:.3f} share {report['changed_word_share']:.3f} "
+                      f"{report['words_per_second']} w/s", flush=True)
+    results["words_per_second"] = round(total_words / total_seconds, 1) if total_seconds else None
+    results["restorer_errors"] = [{"text": text, "error": error} for text, error in failures]
+    results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return results
+
+
+def top_false(clean: list, n: int) -> list[dict]:
+    """The most frequent edits the restorer made on clean (unspun) text."""
+    tally: Counter = Counter()
+    example: dict = {}
+    for restoration in clean:
+        for edit in restoration.edits:
+            key = (edit.spun, edit.restored, edit.relation)
+            tally[key] += 1
+            example.setdefault(key, (restoration.text, edit.start, edit.end))
+    return [{"count": count, "spun": key[0], "restored": key[1], "relation": key[2],
+             "context": snippet(*example[key])} for key, count in tally.most_common(n)]
+
+
+def _identity(text: str):
+    from unspin.simulate import SpunText
+
+    return SpunText(text, text, "clean", SEED, 0.0, ())
+
+
+# ---------------------------------------------------------------- rendering
+
+def condition(results: dict, split: str, profile: str, rate: float) -> dict | None:
+    for item in results["conditions"]:
+        if (item["split"], item["profile"], item["rate"]) == (split, profile, rate):
+            return item["report"]
+    return None
+
+
+def render_markdown(results: dict) -> str:
+    lines = ["# Benchmarks", "",
+             "Generated by `bench/run_benchmarks.py`; do not edit by hand (re-render with "
+             "`--render-only`).", "",
+             f"- command: `{results['command']}`",
+             f"- date: {results['date']}; first {results['paragraphs']} paragraphs of each split, "
+             f"spinner seed {results['seed']}",
+             f"- restorer signature: `{results.get('signature', '')}`",
+             f"- speed (warm, one process, spun text): {results['words_per_second']} words/s; "
+             f"peak RSS {results['peak_rss_mb']} MB",
+             f"- cold start (new interpreter, import + load + one sentence): "
+             f"{results['cold_start']['wall_s']} s wall, peak RSS {results['cold_start']['peak_rss_mb']} MB",
+             f"- restorer errors (document scored as unchanged): {len(results.get('restorer_errors', []))}",
+             "", "news_dev is for development; news_test numbers are reported only, never tuned on.", ""]
+    for split in ("dev", "test"):
+        if not any(item["split"] == split for item in results["conditions"]):
+            continue
+        clean = results[f"clean_{split}"]
+        lines += [f"## {split} (news_{split})", "",
+                  f"Clean text: {clean['clean_false_edits']} false edits in {clean['clean_words']} words "
+                  f"= **{clean['clean_false_per_1000']} per 1,000 words** ({clean['words_per_second']} words/s).",
+                  "", "| profile | rate | changed words | sites | P | R | F0.5 | WER spun | WER restored "
+                  "| AUC | words/s |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for profile in PROFILES:
+            for rate in RATES:
+                r = condition(results, split, profile, rate)
+                if r:
+                    lines.append(f"| {profile} | {rate} | {r['changed_word_share']:.3f} | {r['sites']} | "
+                                 f"{r['precision']:.3f} | {r['recall']:.3f} | **{r['f05']:.3f}** | "
+                                 f"{r['wer_spun']:.4f} | {r['wer_restored']:.4f} | {r.get('spun_score_auc')} | "
+                                 f"{r['words_per_second']} |")
+        lines.append("")
+    lines += render_relations(results) + render_worst(results) + render_false(results)
+    return "\n".join(lines) + "\n"
+
+
+def render_relations(results: dict) -> list[str]:
+    lines = ["## Per-relation accuracy (dev, rate 0.25)", "",
+             "| profile | relation | sites | fixed | wrong | missed | recall |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    for profile in PROFILES:
+        r = condition(results, "dev", profile, 0.25)
+        for relation, c in (r or {}).get("per_relation", {}).items():
+            lines.append(f"| {profile} | {relation} | {c['sites']} | {c['fixed']} | {c['wrong']} | "
+                         f"{c['missed']} | {c['recall']:.3f} |")
+    return lines + [""]
+
+
+def render_worst(results: dict) -> list[str]:
+    r = condition(results, "dev", "wordnet", 0.25) or {}
+    lines = [f"## The {WORST} most frequent misses (dev, wordnet, rate 0.25)", "",
+             "`spun -> restored` is what the restorer left; `gold` the original wording.", "",
+             "| n | kind | spun | restored | gold | relation | context |", "|---:|---|---|---|---|---|---|"]
+    for item in r.get("worst", []):
+        cells = [str(item["count"]), item["kind"], item["spun"], item["restored"], item["original"],
+                 item["relation"], item["context"]]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return lines + [""]
+
+
+def render_false(results: dict) -> list[str]:
+    items = results.get("clean_dev", {}).get("top_false", [])
+    lines = [f"## The {WORST} most frequent edits on clean text (dev)", "",
+             "Every edit on unspun text is a false edit; these limit precision at low spin rates.", "",
+             "| n | spun | restored | relation | context |", "|---:|---|---|---|---|"]
+    for item in items:
+        cells = [str(item["count"]), item["spun"], item["restored"], item["relation"], item["context"]]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return lines + [""]
+
+
+def render_plot(results: dict) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(6, 4))
+    for split, style in (("dev", "-o"), ("test", "--s")):
+        for profile in PROFILES:
+            points = [(rate, condition(results, split, profile, rate)) for rate in RATES]
+            points = [(rate, r["f05"]) for rate, r in points if r]
+            if points:
+                axes.plot(*zip(*points), style, label=f"{profile} ({split})")
+    axes.set_xlabel("spin rate")
+    axes.set_ylabel("F0.5")
+    axes.set_ylim(0, 1)
+    axes.set_title("unspin: F0.5 against spin rate (BBC news eval split)")
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(PLOT, dpi=120)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--paragraphs", type=int, default=200, help="paragraphs per split")
+    parser.add_argument("--splits", default="dev,test")
+    parser.add_argument("--render-only", action="store_true")
+    args = parser.parse_args()
+    if args.render_only:
+        results = json.loads(RESULTS.read_text(encoding="utf-8"))
+    else:
+        results = measure(args.paragraphs, args.splits.split(","))
+        partial = RESULTS.with_suffix(".part")
+        partial.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(partial, RESULTS)
+    MARKDOWN.write_text(render_markdown(results), encoding="utf-8")
+    render_plot(results)
+    print(f"wrote {RESULTS.name}, {MARKDOWN.name}, {PLOT.name}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Smoke benchmark: a few thousand words of news_dev per profile, checked against floors.
+
+    python bench/smoke.py            # print the measurements and whether they pass floors.json
+    python bench/smoke.py --json
+
+tests/test_smoke_benchmark.py runs the same check in CI (it needs ../shared/corpus beside
+the repository and the shipped model).  floors.json holds the lowest acceptable F0.5 per
+profile and the highest acceptable false-edit rate on clean text, set slightly past the
+measured values so that only a real regression fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import lzma
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from unspin.evaluate import evaluate, run_restorer  # noqa: E402
+from unspin.simulate import PROFILES, SpunText, spin  # noqa: E402
+
+FLOORS = ROOT / "bench" / "floors.json"
+DEV = "news_dev.txt.xz"
+SEED = 0
+RATE = 0.25
+
+
+def corpus_dir(repository: Path = ROOT) -> Path:
+    """Where CI puts the shared corpus: ../shared/corpus beside the repository."""
+    return (repository / ".." / "shared" / "corpus").resolve()
+
+
+def dev_paragraphs(folder: Path, words: int) -> list[str]:
+    """The first paragraphs of news_dev adding up to at least ``words`` words."""
+    chosen, count = [], 0
+    with lzma.open(folder / "eval" / DEV, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if count >= words:
+                break
+            if line.strip():
+                chosen.append(line.rstrip("\n"))
+                count += len(line.split())
+    return chosen
+
+
+def measure(folder: Path, words: int = 3000, restorer=None) -> dict:
+    """F0.5 per profile at rate 0.25 (seed 0) and false edits per 1,000 clean words."""
+    if restorer is None:
+        from unspin.restorer import Restorer
+
+        restorer = Restorer()
+    texts = dev_paragraphs(folder, words)
+    clean, _ = run_restorer(restorer, texts)
+    clean_report = evaluate([SpunText(t, t, "clean", SEED, 0.0, ()) for t in texts], clean, clean)
+    measured = {"words": clean_report["words"], "clean_false_per_1000": clean_report["clean_false_per_1000"],
+                "f05": {}}
+    for profile in PROFILES:
+        golds = [spin(text, profile, SEED, RATE) for text in texts]
+        restored, _ = run_restorer(restorer, [g.spun for g in golds])
+        measured["f05"][profile] = evaluate(golds, restored)["f05"]
+    return measured
+
+
+def regressions(measured: dict, floors: dict) -> list[str]:
+    """Human-readable failures; empty when every measurement clears its floor."""
+    failures = [f"{profile}: F0.5 {measured['f05'][profile]:.3f} < floor {floor:.3f}"
+                for profile, floor in floors["f05"].items() if measured["f05"][profile] < floor]
+    ceiling = floors["clean_false_per_1000_max"]
+    if measured["clean_false_per_1000"] > ceiling:
+        failures.append(f"clean text: {measured['clean_false_per_1000']:.2f} false edits per 1,000 words "
+                        f"> ceiling {ceiling:.2f}")
+    return failures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    floors = json.loads(FLOORS.read_text(encoding="utf-8"))
+    measured = measure(corpus_dir(), floors["words"])
+    failures = regressions(measured, floors)
+    if args.json:
+        print(json.dumps({"measured": measured, "floors": floors, "failures": failures}, indent=2))
+    else:
+        print(json.dumps(measured))
+        print("\n".join(failures) or "all floors pass")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
