@@ -20,6 +20,10 @@ from unspin.tokenize import is_word, sentences, tokenize
 from unspin.types import Alternative, Arc, Candidate, Edit, Restoration, apply_edits
 
 PRIOR_RATE = 0.05
+# The commonest English words that no spinner here replaces: a text where they are
+# rare is not English (or not prose) and is left untouched.
+ENGLISH_MARKERS = frozenset("the of and to a is that for it with on was by this are from not".split())
+MIN_MARKER_SHARE = 0.06
 MAX_SENTENCE_TOKENS = 80
 POOL_WEIGHT = 0.6
 
@@ -69,6 +73,9 @@ def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, si
     words = sum(1 for t in document.tokens if is_word(t.text))
     spinnable = sum(1 for t in document.tokens if is_word(t.text) and lexicon.is_replacement(t.norm))
 
+    if not looks_english(document):
+        return Restoration(text, text, (), 0.0, signature)
+
     rate = settings.spin_rate
     bonus: dict = {}
     if rate is None:
@@ -92,7 +99,8 @@ def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, si
             if arc.candidate.relation == "keep":
                 continue
             ranked = posteriors(lm, path, states, index, _rivals(arcs, tokens, arc))
-            ranked = [(a, calibration.apply(p, a.candidate.relation)) for a, p in ranked]
+            ranked = sorted(((a, calibration.apply(p, a.candidate.relation)) for a, p in ranked),
+                            key=lambda item: -item[1])
             edit = _edit(text, tokens, arc, ranked, settings)
             if edit is not None and edit.confidence >= settings.threshold:
                 edits.append(edit)
@@ -100,6 +108,14 @@ def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, si
     restored = apply_edits(text, edits)
     score = spun_score(edits, words)
     return Restoration(text, restored, tuple(edits), score, signature)
+
+
+def looks_english(document) -> bool:
+    """Enough common English words (short texts get the benefit of the doubt)."""
+    words = [t.norm for t in document.tokens if is_word(t.text)]
+    if len(words) < 8:
+        return True
+    return sum(w in ENGLISH_MARKERS for w in words) / len(words) >= MIN_MARKER_SHARE
 
 
 def _edit(text: str, tokens, arc: Arc, ranked, settings) -> Edit | None:
