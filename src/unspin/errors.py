@@ -32,3 +32,11 @@ class UnspinError(Exception):
 
 class BadInput(UnspinError):
     """The input cannot be processed as text."""
+
+
+class HTTPProblem(Exception):
+    """An error answered as JSON ``{"detail", "code"}`` with an HTTP status."""
+
+    def __init__(self, status: int, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.code, self.detail = status, code, detail
