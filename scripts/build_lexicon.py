@@ -40,7 +40,6 @@ PHRASES = [
     ("is a", "is simply a"),
     ("is an", "is simply an"),
     ("but", "however"),
-    ("so", "so that"),
     ("to", "in order to"),
     ("also", "additionally"),
     ("many", "a lot of"),
@@ -53,6 +52,12 @@ PHRASES = [
     ("help", "assist"),
     ("show", "demonstrate"),
     ("is not", "is not really"),
+    # grammatical rewrites of thesaurus-style spinners
+    ("she", "he or she"),
+    ("he", "he or she"),
+    ("were", "had been"),
+    ("cannot", "can not"),
+    ("is not", "shouldn't be"),
 ]
 MAX_TWO_HOP_ORIGINALS = 4000
 MAX_TWO_HOP_PER_WORD = 12

@@ -18,6 +18,9 @@ from unspin.types import Arc, Candidate, Token
 
 REINFLECTION_FACTOR = 0.3  # a re-inflected path is less likely than a literal one
 CAPITAL_FACTOR = 0.08  # most spinners leave capitalised words alone
+# A spinner keeps one replacement per word: an original that the document still uses
+# as it stands elsewhere was probably not spun here.
+LITERAL_LOG10 = -1.0
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class ChannelParams:
     rate: float
     max_candidates: int
     bonus: dict  # (observed, original) -> extra log10 prior from document pooling
+    present: frozenset = frozenset()  # lowercase words the document uses as they stand
 
     def log10_spin(self, capitalised: bool) -> float:
         rate = self.rate * (CAPITAL_FACTOR if capitalised else 1.0)
@@ -116,8 +120,7 @@ class ReadingTable:
                 found[words] = Reading(words, relation, original, log10_share)
 
         for link in self.lexicon.backward(observed):
-            add(tuple(link.original.split()), link.relation, link.original,
-                math.log10(self.lexicon.share(link)))
+            add(tuple(link.original.split()), link.relation, link.original, math.log10(self.lexicon.share(link)))
         # Re-inflected paths: "troopers" -> trooper -> soldier -> "soldiers".
         tags = _tags(observed) if " " not in observed else ()
         for lemma in _lemmas(observed) if tags else ():
@@ -135,8 +138,8 @@ class ReadingTable:
 def spun_arcs(tokens: tuple[Token, ...], begin: int, table: ReadingTable, params: ChannelParams) -> list[Arc]:
     """Substitution arcs starting at token ``begin`` (single words and phrases)."""
     token = tokens[begin]
-    if not is_word(token.text):
-        return []
+    if not is_word(token.text) or (len(token.text) > 1 and token.text.isupper()):
+        return []  # punctuation, or an acronym (TV, NATO): names are not restored
     log10_spin = params.log10_spin(is_capitalised(token))
     arcs = []
     longest = table.lexicon.max_replacement_words if token.norm in table.phrase_starts else 1
@@ -149,6 +152,8 @@ def spun_arcs(tokens: tuple[Token, ...], begin: int, table: ReadingTable, params
             observed += " " + following.norm
         for reading in table.readings(observed)[: params.max_candidates]:
             bonus = params.bonus.get((observed, reading.original), 0.0)
+            if reading.original in params.present:
+                bonus += LITERAL_LOG10
             candidate = Candidate(reading.words, reading.relation, log10_spin + reading.log10_share + bonus)
             arcs.append(Arc(begin, begin + length, candidate))
     return arcs

@@ -54,6 +54,11 @@ def _rivals(arcs: list[list[Arc]], tokens, chosen: Arc) -> list[Arc]:
     return same
 
 
+def _present(document) -> frozenset:
+    """Lowercase words of the document (candidates for "used as it stands")."""
+    return frozenset(t.norm for t in document.tokens if t.text[:1].islower())
+
+
 def _estimate_rate(spinnable: int, restored: int) -> float:
     """Spin rate of the document: restorations per spinnable word, smoothed."""
     return min(0.6, max(0.005, (restored + 0.5) / (spinnable + 10)))
@@ -90,7 +95,7 @@ def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, si
                     pairs[(observed, " ".join(arc.candidate.words))] += 1
         rate = _estimate_rate(spinnable, sum(pairs.values()))
         bonus = _pool(pairs)
-    params = ChannelParams(rate, settings.max_candidates, bonus)
+    params = ChannelParams(rate, settings.max_candidates, bonus, _present(document))
 
     edits: list[Edit] = []
     for tokens in chunks:
@@ -104,10 +109,19 @@ def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, si
             edit = _edit(text, tokens, arc, ranked, settings)
             if edit is not None and edit.confidence >= settings.threshold:
                 edits.append(edit)
-    edits = sorted(edits + article_edits(text, document, edits), key=lambda e: e.start)
+    edits = _without_overlaps(sorted(edits + article_edits(text, document, edits), key=lambda e: e.start))
     restored = apply_edits(text, edits)
     score = spun_score(edits, words)
     return Restoration(text, restored, tuple(edits), score, signature)
+
+
+def _without_overlaps(edits: list[Edit]) -> list[Edit]:
+    """Keep the first of any edits that overlap (sorted by start), so they always apply."""
+    kept: list[Edit] = []
+    for edit in edits:
+        if not kept or edit.start >= kept[-1].end:
+            kept.append(edit)
+    return kept
 
 
 def looks_english(document) -> bool:
