@@ -36,6 +36,7 @@ SPLITS = {"dev": "news_dev.txt.xz", "test": "news_test.txt.xz"}
 RATES = (0.1, 0.25, 0.4)
 SEED = 0
 WORST = 30
+HERE = ROOT / "bench"
 RESULTS = ROOT / "bench" / "results.json"
 MARKDOWN = ROOT / "BENCHMARKS.md"
 PLOT = ROOT / "bench" / "f05_vs_rate.png"
@@ -162,8 +163,70 @@ def render_markdown(results: dict) -> str:
                                  f"{r['wer_spun']:.4f} | {r['wer_restored']:.4f} | {r.get('spun_score_auc')} | "
                                  f"{r['words_per_second']} |")
         lines.append("")
+    lines += render_targets(results)
     lines += render_relations(results) + render_worst(results) + render_false(results)
+    lines += render_saved("load_test.json", render_load) + render_saved("batch.json", render_batch)
+    notes = HERE / "NOTES.md"
+    if notes.exists():
+        lines += [notes.read_text(encoding="utf-8").rstrip(), ""]
     return "\n".join(lines) + "\n"
+
+
+def render_targets(results: dict) -> list[str]:
+    """Issue 2's measured targets, met or not, on news_test at the default setting."""
+    wordnet = condition(results, "test", "wordnet", 0.25) or condition(results, "dev", "wordnet", 0.25)
+    clean = results.get("clean_test") or results.get("clean_dev")
+    if not wordnet or not clean:
+        return []
+    rows = [("word-level F0.5, wordnet profile, rate 0.25", ">= 0.85", f"{wordnet['f05']:.3f}", wordnet["f05"] >= 0.85),
+            ("false edits per 1,000 clean words", "<= 2", f"{clean['clean_false_per_1000']}",
+             clean["clean_false_per_1000"] <= 2),
+            ("words/s, warm, one process", ">= 2,000", f"{results['words_per_second']}",
+             results["words_per_second"] >= 2000),
+            ("cold start (import + load + one sentence)", "<= 3 s", f"{results['cold_start']['wall_s']} s",
+             results["cold_start"]["wall_s"] <= 3),
+            ("peak memory", "<= 1.5 GB", f"{results['peak_rss_mb']} MB", results["peak_rss_mb"] <= 1536)]
+    lines = ["## Targets (issue 2)", "", "| target | wanted | measured | met |", "|---|---|---:|---|"]
+    lines += [f"| {name} | {wanted} | {got} | {'yes' if ok else '**no**'} |" for name, wanted, got, ok in rows]
+    return lines + [""]
+
+
+def render_saved(name: str, render) -> list[str]:
+    path = HERE / name
+    if not path.exists():
+        return []
+    return render(json.loads(path.read_text(encoding="utf-8")))
+
+
+def render_load(data: dict) -> list[str]:
+    return ["## Server load test", "",
+            f"Command: `{data.get('command', 'python bench/load_test.py')}` "
+            f"({data['clients']} clients for {data['duration_s']} s against `unspin serve --workers "
+            f"{data['workers']}` on loopback, endpoint `{data['endpoint']}`, {data['cpu_count']} cores shared "
+            "by server and client).", "",
+            "| requests | requests/s | p50 ms | p99 ms | errors | server peak RSS (all workers) |",
+            "|---:|---:|---:|---:|---:|---:|",
+            f"| {data['requests']} | {data['requests_per_s']} | {data['latency_ms']['p50']} | "
+            f"{data['latency_ms']['p99']} | {data['errors']} | {data['server_peak_rss_mb']} MB |", ""]
+
+
+def render_batch(data: dict) -> list[str]:
+    lines = ["## Batch throughput", "",
+             f"Command: `{data.get('command', 'python bench/batch_bench.py')}`: a {data['slice_mb']} MB slice "
+             f"({data['slice_docs']} documents, about {data['words_per_doc']} words each) of spun training news "
+             f"(never eval/), {data['cpus']} cores.", "",
+             "| engine | workers | documents | words | seconds | words/s | steady words/s | worker PSS MB |",
+             "|---|---:|---:|---:|---:|---:|---:|---|"]
+    for run in data["runs"]:
+        pss = ", ".join(str(round(v)) for v in run.get("worker_pss_mb", []))
+        lines.append(f"| {run['engine']} | {run['workers']} | {run['documents']} | {run['words']} | "
+                     f"{run['seconds']} | {run['words_per_s']} | {run['steady_words_per_s']} | {pss} |")
+    projection = data["projection_100_ray_workers"]
+    lines += ["", f"- speed-up of 2 workers over 1 (steady documents/s): {data['speedup_2_over_1']}",
+              f"- projection on paper, 100 Ray workers at {projection['per_worker_docs_per_s']} documents/s "
+              f"each: {projection['docs_per_day']:,} documents/day, {projection['memory_gb']} GB of memory",
+              f"- what limits it: {projection['limits']}", ""]
+    return lines
 
 
 def render_relations(results: dict) -> list[str]:

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from unspin.data import update_manifest  # noqa: E402
+from unspin.lexicon import GROUPED, RELATION_WEIGHTS, Link, grouped_lines  # noqa: E402
 
 WORDNET = Path("/usr/share/wordnet")
 NUMBERS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -181,13 +182,15 @@ def main() -> None:
 
     path = args.out / "channel.tsv.gz"
     partial = path.with_suffix(".part")
+    links = [Link(*row) for row in sorted(set(rows))]
     with gzip.open(partial, "wt", encoding="utf-8", compresslevel=9) as handle:
-        handle.write("# unspin.channel/1\toriginal\treplacement\trelation\tvia\n")
-        for row in sorted(set(rows)):
-            handle.write("\t".join(row) + "\n")
+        handle.write(f"{GROUPED}\treplacement\t(original\trelation\tvia\tshare)...\n")
+        handle.write("\t".join(["# originals", *sorted({link.original for link in links})]) + "\n")
+        for line in grouped_lines(links):
+            handle.write(line + "\n")
     os.replace(partial, path)
     update_manifest(args.out, "channel.tsv.gz", {
-        "format": "unspin.channel/1", "rows": len(set(rows)),
+        "format": "unspin.channel/2", "rows": len(set(rows)), "relation_weights": RELATION_WEIGHTS,
         "sources": ["WordNet 3.0 (Debian wordnet-base; WordNet licence, permissive)",
                     "unigrams.tsv (vocabulary filter)", "hand-written number words and phrase rewrites"],
         "built_by": "scripts/build_lexicon.py", "vocabulary": args.vocabulary})

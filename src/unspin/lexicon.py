@@ -27,46 +27,63 @@ RELATION_WEIGHTS = {
     "two_hop": 0.12,
     "term": 1.0,
 }
-FORMAT = "# unspin.channel/1"
+FORMAT = "# unspin.channel/1"  # one row per line: original, replacement, relation, via
+GROUPED = "# unspin.channel/2"  # one line per replacement, its originals grouped, shares precomputed
 
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """One channel row: ``original`` may be written as ``replacement`` through ``relation``."""
+    """One channel row: ``original`` may be written as ``replacement`` through ``relation``.
+
+    ``share`` is q(replacement | original): the row's weight over all rows of its original.
+    """
 
     original: str
     replacement: str
     relation: str
     via: str
+    share: float = 0.0
 
     @property
     def weight(self) -> float:
         return RELATION_WEIGHTS.get(self.relation, 0.1)
 
 
-class Lexicon:
-    """Forward and backward views of the channel table, with normalisers per original.
+def with_shares(links: list[Link]) -> list[Link]:
+    """Fill in each link's share from the relation weights of its original's rows."""
+    total: dict[str, float] = {}
+    for link in links:
+        total[link.original] = total.get(link.original, 0.0) + link.weight
+    return [Link(l.original, l.replacement, l.relation, l.via, l.weight / total[l.original]) for l in links]
 
-    Rows are kept as plain tuples and turned into ``Link`` objects on lookup, so that
-    loading the shipped table stays well under a second.
+
+def grouped_lines(links: list[Link]) -> list[str]:
+    """The /2 format's body: ``replacement TAB (original TAB relation TAB via TAB share)...``."""
+    by_replacement: dict[str, list[Link]] = {}
+    for link in with_shares(links):
+        by_replacement.setdefault(link.replacement, []).append(link)
+    return [replacement + "".join(f"\t{l.original}\t{l.relation}\t{l.via}\t{l.share:.6g}" for l in rows)
+            for replacement, rows in sorted(by_replacement.items())]
+
+
+class Lexicon:
+    """Backward (observed -> originals) and forward views of the channel table.
+
+    The shipped table is grouped by replacement with shares precomputed, so loading it
+    only splits each line once; a line's rows are parsed when it is looked up.
     """
 
     def __init__(self, links: list[Link] | None = None, name: str = "custom",
-                 rows: list[tuple[str, str, str, str]] | None = None) -> None:
+                 lines: dict[str, str] | None = None, originals: frozenset[str] | None = None) -> None:
         self.name = name
-        rows = list(rows or []) + [(l.original, l.replacement, l.relation, l.via) for l in links or []]
-        backward: dict[str, list] = {}
-        total: dict[str, float] = {}
-        weights = RELATION_WEIGHTS
-        for row in rows:
-            original, replacement, relation = row[0], row[1], row[2]
-            backward.setdefault(replacement, []).append(row)
-            total[original] = total.get(original, 0.0) + weights.get(relation, 0.1)
-        self._rows = rows
-        self._backward = backward
-        self._total = total
+        if lines is None:
+            lines = {line.split("\t", 1)[0]: line for line in grouped_lines(list(links or []))}
+            originals = frozenset(l.original for l in links or [])
+        self._lines = lines
+        self._originals = originals or frozenset()
+        self._parsed: dict[str, list[Link]] = {}
         self._forward: dict[str, list[Link]] | None = None
-        self.max_replacement_words = max((r[1].count(" ") + 1 for r in rows), default=1)
+        self.max_replacement_words = max((key.count(" ") + 1 for key in lines), default=1)
 
     @classmethod
     def load(cls, path: str | Path) -> "Lexicon":
@@ -76,39 +93,59 @@ class Lexicon:
         opener = gzip.open if path.suffix == ".gz" else open
         with opener(path, "rt", encoding="utf-8") as handle:
             header = handle.readline()
-            if not header.startswith(FORMAT):
+            if header.startswith(FORMAT):
+                rows = [line.split("\t") for line in handle.read().splitlines()]
+                if any(len(row) != 4 for row in rows):
+                    raise UnspinError("E020", f"{path} has a row without four fields")
+                return cls([Link(*row) for row in rows], name=path.name)
+            if not header.startswith(GROUPED):
                 raise UnspinError("E020", f"{path} is not an unspin channel table")
-            rows = [tuple(line.split("\t")) for line in handle.read().splitlines()]
-        if any(len(row) != 4 for row in rows):
-            raise UnspinError("E020", f"{path} has a row without four fields")
-        return cls(name=path.name, rows=rows)
-
-    def forward(self, original: str) -> list[Link]:
-        """What a spinner may write for ``original``."""
-        if self._forward is None:
-            forward: dict[str, list[Link]] = {}
-            for row in self._rows:
-                forward.setdefault(row[0], []).append(Link(*row))
-            self._forward = forward
-        return self._forward.get(original, [])
+            originals = frozenset(handle.readline().rstrip("\n").split("\t")[1:])
+            lines = {line[: line.index("\t")]: line for line in handle.read().splitlines()}
+        return cls(name=path.name, lines=lines, originals=originals)
 
     def backward(self, observed: str) -> list[Link]:
         """Which originals a spinner could have turned into ``observed``."""
-        return [Link(*row) for row in self._backward.get(observed, ())]
+        hit = self._parsed.get(observed)
+        if hit is None:
+            line = self._lines.get(observed)
+            hit = [] if line is None else self._parse(line)
+            self._parsed[observed] = hit
+        return hit
+
+    @staticmethod
+    def _parse(line: str) -> list[Link]:
+        fields = line.split("\t")
+        replacement = fields[0]
+        return [Link(fields[i], replacement, fields[i + 1], fields[i + 2], float(fields[i + 3]))
+                for i in range(1, len(fields), 4)]
+
+    def forward(self, original: str) -> list[Link]:
+        """What a spinner may write for ``original`` (parses the whole table once)."""
+        if self._forward is None:
+            forward: dict[str, list[Link]] = {}
+            for line in self._lines.values():
+                for link in self._parse(line):
+                    forward.setdefault(link.original, []).append(link)
+            self._forward = forward
+        return self._forward.get(original, [])
 
     def replacements(self):
         """Every observed string the table can explain."""
-        return self._backward.keys()
+        return self._lines.keys()
 
     def is_replacement(self, observed: str) -> bool:
-        return observed in self._backward
+        return observed in self._lines
 
     def spinnable(self, original: str) -> bool:
-        return original in self._total
+        return original in self._originals
 
     def share(self, link: Link) -> float:
-        """q(replacement | original): the link's share of its original's weight."""
-        return link.weight / self._total[link.original]
+        """q(replacement | original)."""
+        return link.share
+
+    def links(self) -> list[Link]:
+        return [link for line in self._lines.values() for link in self._parse(line)]
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return sum(line.count("\t") // 4 for line in self._lines.values())

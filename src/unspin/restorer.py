@@ -20,7 +20,7 @@ from unspin.types import Restoration
 class Settings:
     """Decoder settings: one set of defaults for the function, the class, CLI and HTTP."""
 
-    threshold: float = 0.6
+    threshold: float = 0.65
     beam_size: int = 6
     max_candidates: int = 20
     spin_rate: float | None = None  # None: estimate from the document itself
