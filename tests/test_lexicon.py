@@ -1,0 +1,49 @@
+import gzip
+
+import pytest
+
+from conftest import TINY
+from unspin.errors import UnspinError
+from unspin.lexicon import GROUPED, Lexicon, Link, grouped_lines
+
+LINKS = [Link("in", "successful", "similar_to", "in.s.01"), Link("in", "indium", "element", "indium.n.01"),
+         Link("be", "beryllium", "element", "beryllium.n.01"), Link("is", "beryllium", "two_hop", "be>Be"),
+         Link("because", "due to the fact that", "phrase", "rewrite")]
+
+
+def test_lexicon_shares_sum_to_one_per_original():
+    lexicon = Lexicon(LINKS)
+    shares = {}
+    for link in lexicon.links():
+        shares[link.original] = shares.get(link.original, 0.0) + lexicon.share(link)
+    assert all(abs(total - 1.0) < 1e-9 for total in shares.values())
+    # element (weight 1.0) beats similar_to (0.5) for the same original
+    assert lexicon.share(lexicon.backward("indium")[0]) == pytest.approx(2 / 3)
+
+
+def test_lexicon_grouped_file_round_trip(tmp_path):
+    path = tmp_path / "channel.tsv.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write(f"{GROUPED}\theader\n")
+        handle.write("\t".join(["# originals", "be", "because", "in", "is"]) + "\n")
+        handle.write("\n".join(grouped_lines(LINKS)) + "\n")
+    loaded = Lexicon.load(path)
+    built = Lexicon(LINKS)
+    for observed in ("successful", "indium", "beryllium", "due to the fact that", "absent"):
+        assert sorted(loaded.backward(observed), key=str) == sorted(built.backward(observed), key=str)
+    assert loaded.spinnable("in") and not loaded.spinnable("successful")
+    assert loaded.max_replacement_words == 5
+    assert [l.replacement for l in loaded.forward("in")] == ["indium", "successful"]
+    assert len(loaded) == len(LINKS)
+
+
+def test_lexicon_reads_row_format_fixture():
+    lexicon = Lexicon.load(TINY / "channel.tsv.gz")
+    assert [l.original for l in lexicon.backward("successful")] == ["in"]
+
+
+def test_lexicon_rejects_other_files(tmp_path):
+    path = tmp_path / "not.tsv"
+    path.write_text("hello\tworld\n")
+    with pytest.raises(UnspinError, match="E020"):
+        Lexicon.load(path)
