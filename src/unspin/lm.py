@@ -71,7 +71,7 @@ class KenLMModel:
             return hit
         out = self._kenlm.State()
         result = (self._model.BaseScore(state, word, out), out)
-        if len(self._cache) > 2_000_000:
+        if len(self._cache) > 250_000:  # bounded: entries hold kenlm states (~0.3 KB each)
             self._cache.clear()
         self._cache[key] = result
         return result
