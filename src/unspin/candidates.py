@@ -16,6 +16,7 @@ from unspin.lexicon import Lexicon
 from unspin.tokenize import is_word
 from unspin.types import Arc, Candidate, Token
 
+MAX_CACHED_READINGS = 300_000
 REINFLECTION_FACTOR = 0.3  # a re-inflected path is less likely than a literal one
 CAPITAL_FACTOR = 0.08  # most spinners leave capitalised words alone
 # A spinner keeps one replacement per word: an original that the document still uses
@@ -107,6 +108,8 @@ class ReadingTable:
     def readings(self, observed: str) -> tuple[Reading, ...]:
         hit = self._cache.get(observed)
         if hit is None:
+            if len(self._cache) > MAX_CACHED_READINGS:  # bounded on endless crawls
+                self._cache.clear()
             hit = self._cache[observed] = self._build(observed)
         return hit
 

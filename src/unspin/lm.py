@@ -13,6 +13,8 @@ from typing import Hashable, Protocol
 
 from unspin.errors import UnspinError
 
+CACHE_ENTRIES = 400_000
+
 
 class LanguageModel(Protocol):
     order: int
@@ -58,6 +60,7 @@ class KenLMModel:
         self.order = self._model.order
         self.path = Path(path)
         self._cache: dict = {}
+        self._old: dict = {}
 
     def begin_state(self):
         state = self._kenlm.State()
@@ -65,16 +68,19 @@ class KenLMModel:
         return state
 
     def score(self, state, word: str):
+        # Two-generation cache: hot (state, word) pairs survive a flush; memory stays under
+        # 2 x CACHE_ENTRIES entries (about 250 bytes each).
         key = (state, word)
         hit = self._cache.get(key)
-        if hit is not None:
-            return hit
-        out = self._kenlm.State()
-        result = (self._model.BaseScore(state, word, out), out)
-        if len(self._cache) > 250_000:  # bounded: entries hold kenlm states (~0.3 KB each)
-            self._cache.clear()
-        self._cache[key] = result
-        return result
+        if hit is None:
+            hit = self._old.get(key)
+            if hit is None:
+                out = self._kenlm.State()
+                hit = (self._model.BaseScore(state, word, out), out)
+            self._cache[key] = hit
+            if len(self._cache) > CACHE_ENTRIES:
+                self._old, self._cache = self._cache, {}
+        return hit
 
     def end_score(self, state) -> float:
         out = self._kenlm.State()
