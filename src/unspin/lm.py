@@ -13,8 +13,6 @@ from typing import Hashable, Protocol
 
 from unspin.errors import UnspinError
 
-CACHE_ENTRIES = 400_000
-
 
 class LanguageModel(Protocol):
     order: int
@@ -59,8 +57,7 @@ class KenLMModel:
         self._model = kenlm.Model(str(path), config)
         self.order = self._model.order
         self.path = Path(path)
-        self._cache: dict = {}
-        self._old: dict = {}
+        self._State = kenlm.State
 
     def begin_state(self):
         state = self._kenlm.State()
@@ -68,19 +65,9 @@ class KenLMModel:
         return state
 
     def score(self, state, word: str):
-        # Two-generation cache: hot (state, word) pairs survive a flush; memory stays under
-        # 2 x CACHE_ENTRIES entries (about 250 bytes each).
-        key = (state, word)
-        hit = self._cache.get(key)
-        if hit is None:
-            hit = self._old.get(key)
-            if hit is None:
-                out = self._kenlm.State()
-                hit = (self._model.BaseScore(state, word, out), out)
-            self._cache[key] = hit
-            if len(self._cache) > CACHE_ENTRIES:
-                self._old, self._cache = self._cache, {}
-        return hit
+        # No cache: a dict lookup keyed by (state, word) costs more than KenLM's own query.
+        out = self._State()
+        return self._model.BaseScore(state, word, out), out
 
     def end_score(self, state) -> float:
         out = self._kenlm.State()

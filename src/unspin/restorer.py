@@ -21,7 +21,7 @@ class Settings:
     """Decoder settings: one set of defaults for the function, the class, CLI and HTTP."""
 
     threshold: float = 0.65
-    beam_size: int = 6
+    beam_size: int = 4
     max_candidates: int = 20
     spin_rate: float | None = None  # None: estimate from the document itself
     alternatives: int = 3
