@@ -344,4 +344,6 @@ def serve_command(host, port, workers, max_bytes, timeout, concurrency, model):
     os.environ[SETTINGS_VARIABLE] = json.dumps({"max_bytes": max_bytes, "timeout": timeout,
                                                 "concurrency": concurrency, "model": model})
     uvicorn.run("unspin.server:app_from_environment", factory=True, host=host, port=port,
-                workers=workers, log_level="info", timeout_graceful_shutdown=5)
+                workers=workers, log_level="info", timeout_graceful_shutdown=5,
+                # busy workers must not drop a kept-alive connection as a request arrives
+                timeout_keep_alive=30)
