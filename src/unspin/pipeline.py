@@ -25,7 +25,7 @@ PRIOR_RATE = 0.05
 ENGLISH_MARKERS = frozenset("the of and to a is that for it with on was by this are from not".split())
 MIN_MARKER_SHARE = 0.06
 MAX_SENTENCE_TOKENS = 80
-POOL_WEIGHT = 0.6
+POOL_WEIGHT = 2.0
 
 
 def _chunks(document) -> list[tuple[int, int]]:
