@@ -13,6 +13,7 @@ scaling per relation group maps the decoder's posterior to P(edit is right).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import lzma
 import os
@@ -41,7 +42,7 @@ def held_out_lines(corpus: Path, count: int) -> list[str]:
 
 def labelled_edits(restorer: Restorer, lines: list[str], profile: str, rate: float):
     """(raw posterior, right?, relation) for every edit the decoder proposes."""
-    settings = restorer.settings.__class__(**{**restorer.settings.__dict__, "threshold": 0.0})
+    settings = dataclasses.replace(restorer.settings, threshold=0.0)
     for seed, start in enumerate(range(0, len(lines), 6)):
         text = "\n".join(lines[start : start + 6])
         gold = spin(text, profile=profile, seed=seed, rate=rate)

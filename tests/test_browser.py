@@ -119,7 +119,11 @@ def test_browser_page_restores_pasted_text(site, browser):
 
         # for the screenshot: start over, then one accepted, one rejected, the rest pending
         page.get_by_role("button", name="Find substitutions").click()
-        page.wait_for_function("document.querySelectorAll('#spun-view .edit.accepted').length === 0")
+        # a locator wait, not wait_for_function: the page's CSP forbids the eval that polling a
+        # string predicate needs (it failed whenever the predicate was not true at once)
+        from playwright.sync_api import expect
+
+        expect(page.locator("#spun-view .edit.accepted")).to_have_count(0)
         edits.first.focus()
         page.keyboard.press("a")
         if edits.count() > 2:

@@ -341,7 +341,7 @@ def run_batch(input_path, output_path, engine: str = "local", workers: int | Non
     first = None  # (seconds, documents, words) when the first shard came back: start-up ends
 
     def todo() -> Iterator[Shard]:
-        nonlocal done_words, done_docs
+        nonlocal done_docs
         for shard in shards(layout, shard_size, text_field):
             keys.append(shard.key)
             stats = state.done(shard.key)

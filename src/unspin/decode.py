@@ -7,7 +7,6 @@ position with the same LM state are recombined (Viterbi); each position keeps th
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from unspin.lm import LanguageModel
@@ -96,8 +95,3 @@ def posteriors(lm: LanguageModel, path: list[Arc], states: list, index: int,
     weights = [10 ** (score - top) for score in scores]
     total = sum(weights)
     return sorted(((rival, w / total) for rival, w in zip(rivals, weights)), key=lambda x: -x[1])
-
-
-def log10_sum(values: list[float]) -> float:
-    top = max(values)
-    return top + math.log10(sum(10 ** (v - top) for v in values))

@@ -7,7 +7,6 @@ at a time from an opaque, hashable state, so the decoder does not care which it 
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Hashable, Protocol
 
@@ -152,7 +151,3 @@ def load(path: str | Path) -> LanguageModel:
         if path.suffix == ".arpa":
             return ArpaModel(path)
         raise
-
-
-def log10_to_ln(value: float) -> float:
-    return value * math.log(10)

@@ -62,12 +62,11 @@ class Restorer:
     @functools.cached_property
     def signature(self) -> str:
         s = self.settings
-        lm_name = getattr(self.lm, "path", Path("lm")).name
-        lm_file = lm_name if lm_name in ("lm.binary", "lm.arpa") else "lm.binary"
+        lm_name = getattr(self.lm, "path", Path("lm")).name  # unlisted names get "unlisted"
         return "|".join([
             f"unspin:{__version__}",
             f"lexicon:{self.lexicon.name}+{checksum_prefix(str(self.folder), 'channel.tsv.gz')}",
-            f"lm:{lm_name}+{checksum_prefix(str(self.folder), lm_file)}+o{self.lm.order}",
+            f"lm:{lm_name}+{checksum_prefix(str(self.folder), lm_name)}+o{self.lm.order}",
             f"beam:{s.beam_size}|cand:{s.max_candidates}|threshold:{s.threshold}",
             f"rate:{'auto' if s.spin_rate is None else s.spin_rate}",
         ])

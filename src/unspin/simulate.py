@@ -36,6 +36,7 @@ import click
 
 from unspin.errors import UnspinError
 from unspin.lexicon import Lexicon, Link
+from unspin.surface import match_case
 from unspin.tokenize import is_word, tokenize
 from unspin.types import Document, Token
 
@@ -140,16 +141,6 @@ def spun_type(seed: int, word: str, probability: float) -> bool:
 
 # ---------------------------------------------------------------- case and inflection
 
-def match_case(replacement: str, surface: str) -> str:
-    """Give ``replacement`` the capitalisation pattern of ``surface``."""
-    if len(surface) > 1 and surface.isupper():
-        return replacement.upper()
-    if surface[:1].isupper():
-        return replacement[:1].upper() + replacement[1:]
-    return replacement
-
-
-@functools.lru_cache(maxsize=65536)
 def lemma_and_tag(word: str) -> tuple[str, str, str] | None:
     """(lemma, universal POS, Penn tag) of a lowercased word, or None if unknown."""
     from lemminflect import getAllInflections, getAllLemmas
