@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
-"""Build the default KenLM model that ships in src/unspin/data/.
+"""Build the KenLM models: the calibration model and the one that ships in src/unspin/data/.
 
 Inputs: ../shared/corpus (never eval/).  Sources marked non-commercial or research-only
-(brown, reuters21578) are left out.  News is counted three times so that the model
-leans towards the news register unspin mostly meets.  The last HOLDOUT lines of
-bbc_news are left out of the model: scripts/calibrate.py uses them as held-out data.
+(brown, reuters21578) are left out.  News is counted three times (BBC News, the genre
+of the evaluation, ``--bbc-times``) so that the model leans towards the news register.
 
-Needs KenLM's lmplz and build_binary (see README "How models are built"):
+Two builds (see README "How models are built"):
 
-    python scripts/build_lm.py --kenlm-bin /path/to/kenlm/build/bin
+    # 1. the calibration model: the last 2,000 bbc_news lines held out for
+    #    scripts/calibrate.py; also writes unigrams.tsv (shipped)
+    python scripts/build_lm.py --kenlm-bin BIN --out build/calibration-model
+    # 2. the shipped model: every bbc_news line, counted 6 times
+    python scripts/build_lm.py --kenlm-bin BIN --holdout 0 --bbc-times 6 --lm-only
 
-Writes lm.binary, unigrams.tsv and their entries in MANIFEST.json.
+Writes lm.binary (and unigrams.tsv unless --lm-only) and their entries in MANIFEST.json.
 """
 
 from __future__ import annotations
@@ -51,13 +54,14 @@ EXCLUDED = {
 }
 
 
-def corpus_lines(corpus: Path):
+def corpus_lines(corpus: Path, holdout: int = HOLDOUT, bbc_times: int | None = None):
     """Yield (source, line) of every training line, holdout removed, news repeated."""
     for name, _licence, times, max_words in SOURCES:
         with lzma.open(corpus / name, "rt", encoding="utf-8") as handle:
             lines = handle.read().splitlines()
         if name == "bbc_news.txt.xz":
-            lines = lines[:-HOLDOUT]
+            lines = lines[: len(lines) - holdout]
+            times = bbc_times or times
         for _ in range(times):
             words = 0
             for line in lines:
@@ -67,8 +71,9 @@ def corpus_lines(corpus: Path):
                     break
 
 
-def write_corpus(corpus: Path, sink, counts: collections.Counter, sizes: dict) -> None:
-    for name, line in corpus_lines(corpus):
+def write_corpus(corpus: Path, sink, counts: collections.Counter, sizes: dict, holdout: int,
+                 bbc_times: int | None) -> None:
+    for name, line in corpus_lines(corpus, holdout, bbc_times):
         words = lm_words(line)
         if not words:
             continue
@@ -95,6 +100,9 @@ def main() -> None:
     parser.add_argument("--order", type=int, default=4)
     parser.add_argument("--prune", default="0 1 2 3")
     parser.add_argument("--memory", default="8G")
+    parser.add_argument("--holdout", type=int, default=HOLDOUT, help="last bbc_news lines left out")
+    parser.add_argument("--bbc-times", type=int, default=None, help="times bbc_news is counted")
+    parser.add_argument("--lm-only", action="store_true", help="write lm.binary only, not unigrams.tsv")
     args = parser.parse_args()
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -107,10 +115,12 @@ def main() -> None:
         )
         counts: collections.Counter = collections.Counter()
         sizes: dict = {}
-        writer = threading.Thread(target=write_corpus, args=(args.corpus, lmplz.stdin, counts, sizes))
+        writer = threading.Thread(target=write_corpus, args=(args.corpus, lmplz.stdin, counts, sizes,
+                                                                 args.holdout, args.bbc_times))
         writer.start()
         writer.join()
-        write_unigrams(args.out / "unigrams.tsv", counts)
+        if not args.lm_only:
+            write_unigrams(args.out / "unigrams.tsv", counts)
         if lmplz.wait() != 0:
             raise SystemExit("lmplz failed")
         binary = args.out / "lm.binary"
@@ -120,14 +130,17 @@ def main() -> None:
         os.replace(partial, binary)
 
     sources = [
-        {"file": name, "licence": licence, "times": times, "words": sizes.get(name, 0)}
+        {"file": name, "licence": licence,
+         "times": (args.bbc_times or times) if name == "bbc_news.txt.xz" else times, "words": sizes.get(name, 0)}
         for name, licence, times, _ in SOURCES
     ]
-    common = {"sources": sources, "excluded": EXCLUDED, "holdout": f"last {HOLDOUT} lines of bbc_news",
+    common = {"sources": sources, "excluded": EXCLUDED, "holdout": f"last {args.holdout} lines of bbc_news",
+              "bbc_times": args.bbc_times or 3,
               "built_by": "scripts/build_lm.py"}
     update_manifest(args.out, "lm.binary", {**common, "format": "kenlm-trie-q8",
                                             "order": args.order, "prune": args.prune})
-    update_manifest(args.out, "unigrams.tsv", {**common, "format": "unspin.unigrams/1"})
+    if not args.lm_only:
+        update_manifest(args.out, "unigrams.tsv", {**common, "format": "unspin.unigrams/1"})
 
 
 if __name__ == "__main__":

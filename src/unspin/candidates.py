@@ -30,7 +30,7 @@ class ChannelParams:
 
     rate: float
     max_candidates: int
-    bonus: dict  # (observed, original) -> extra log10 prior from document pooling
+    bonus: dict  # (observed, restored words tuple) -> extra log10 prior from document pooling
     present: frozenset = frozenset()  # lowercase words the document uses as they stand
 
     def log10_spin(self, capitalised: bool) -> float:
@@ -43,10 +43,10 @@ class ChannelParams:
 
 
 @functools.lru_cache(maxsize=65536)
-def _lemmas(word: str) -> tuple[str, ...]:
+def lemmas(word: str) -> tuple[str, ...]:
     from lemminflect import getAllLemmas
 
-    found = {lemma for lemmas in getAllLemmas(word).values() for lemma in lemmas}
+    found = {lemma for forms in getAllLemmas(word).values() for lemma in forms}
     found.discard(word)
     return tuple(sorted(found))
 
@@ -57,7 +57,7 @@ def _tags(word: str) -> tuple[str, ...]:
     from lemminflect import getAllInflections
 
     tags = set()
-    for lemma in _lemmas(word):
+    for lemma in lemmas(word):
         for tag, forms in getAllInflections(lemma).items():
             if word in forms:
                 tags.add(tag)
@@ -126,7 +126,7 @@ class ReadingTable:
             add(tuple(link.original.split()), link.relation, link.original, math.log10(self.lexicon.share(link)))
         # Re-inflected paths: "troopers" -> trooper -> soldier -> "soldiers".
         tags = _tags(observed) if " " not in observed else ()
-        for lemma in _lemmas(observed) if tags else ():
+        for lemma in lemmas(observed) if tags else ():
             links = sorted(self.lexicon.backward(lemma), key=lambda l: -self.lexicon.share(l))
             for link in links[: self.max_readings]:
                 for form in _inflect(link.original, tags):
@@ -153,11 +153,14 @@ def spun_arcs(tokens: tuple[Token, ...], begin: int, table: ReadingTable, params
             if not is_word(following.text):
                 break
             observed += " " + following.norm
+        pooled = params.bonus
+        present = params.present
         for reading in table.readings(observed)[: params.max_candidates]:
-            bonus = params.bonus.get((observed, reading.original), 0.0)
-            if reading.original in params.present:
+            bonus = pooled.get((observed, reading.words), 0.0) if pooled else 0.0
+            if reading.original in present:
                 bonus += LITERAL_LOG10
-            candidate = Candidate(reading.words, reading.relation, log10_spin + reading.log10_share + bonus)
+            candidate = Candidate(reading.words, reading.relation, log10_spin + reading.log10_share + bonus,
+                                  reading.original, reading.log10_share)
             arcs.append(Arc(begin, begin + length, candidate))
     return arcs
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from dataclasses import dataclass
+from typing import Iterator
 
-from unspin.calibration import Calibration
-from unspin.candidates import ChannelParams, ReadingTable, lattice
+from unspin.calibration import MIN_POSTERIOR, Calibration, Evidence
+from unspin.candidates import ChannelParams, ReadingTable, lemmas, lattice
 from unspin.decode import best_path, posteriors
 from unspin.lm import LanguageModel
 from unspin.surface import article_edits, match_case, reason
+from unspin.topics import Context as TopicContext
+from unspin.topics import Topics
 from unspin.tokenize import is_word, sentences, tokenize
 from unspin.types import Alternative, Arc, Candidate, Edit, Restoration, apply_edits
 
@@ -59,6 +63,11 @@ def _present(document) -> frozenset:
     return frozenset(t.norm for t in document.tokens if t.text[:1].islower())
 
 
+def _related(counts: Counter) -> frozenset:
+    """Words of the document and their lemmas (topic support for a restored word)."""
+    return frozenset(counts).union(*(lemmas(word) for word in counts))
+
+
 def _estimate_rate(spinnable: int, restored: int) -> float:
     """Spin rate of the document: restorations per spinnable word, smoothed."""
     return min(0.6, max(0.005, (restored + 0.5) / (spinnable + 10)))
@@ -69,46 +78,127 @@ def _pool(first_pass: Counter) -> dict:
     return {pair: POOL_WEIGHT * math.log10(count) for pair, count in first_pass.items() if count > 1}
 
 
-def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, signature: str,
-                 calibration: Calibration | None = None) -> Restoration:
-    calibration = calibration or Calibration.identity()
+@dataclass(frozen=True)
+class Proposal:
+    """A span the best path reads differently: its readings, most likely first.
+
+    ``readings`` pairs each rival reading of the span (the kept words included) with its
+    evidence; the kept words have ``None``.
+    """
+
+    tokens: tuple
+    begin: int
+    end: int
+    readings: tuple[tuple[Candidate, Evidence | None], ...]
+
+
+def proposals(document, lm: LanguageModel, table: ReadingTable, settings,
+              topics: Topics | None = None) -> Iterator[Proposal]:
+    """Decode the document in two passes and yield every span the best path changes."""
     lexicon = table.lexicon
-    document = tokenize(text)
     chunks = [document.tokens[b:e] for b, e in _chunks(document)]
-    words = sum(1 for t in document.tokens if is_word(t.text))
     spinnable = sum(1 for t in document.tokens if is_word(t.text) and lexicon.is_replacement(t.norm))
-
-    if not looks_english(document):
-        return Restoration(text, text, (), 0.0, signature)
-
     rate = settings.spin_rate
+    pairs: Counter = Counter()
     bonus: dict = {}
     if rate is None:
         # a cheaper first pass: it only has to count restorations
         params = ChannelParams(PRIOR_RATE, max(4, settings.max_candidates // 2), {})
-        pairs: Counter = Counter()
         for tokens in chunks:
             _arcs, path, _states = _decode_sentence(tokens, lm, table, params, max(2, settings.beam_size // 2))
             for arc in path:
                 if arc.candidate.relation != "keep":
-                    observed = " ".join(t.norm for t in tokens[arc.begin : arc.end])
-                    pairs[(observed, " ".join(arc.candidate.words))] += 1
+                    pairs[(_observed(tokens, arc), arc.candidate.words)] += 1
         rate = _estimate_rate(spinnable, sum(pairs.values()))
         bonus = _pool(pairs)
-    params = ChannelParams(rate, settings.max_candidates, bonus, _present(document))
-
-    edits: list[Edit] = []
+    present = _present(document)
+    counts = Counter(t.norm for t in document.tokens if is_word(t.text))
+    related = _related(counts)
+    context = topics.context(counts) if topics is not None else None
+    params = ChannelParams(rate, settings.max_candidates, bonus, present)
     for tokens in chunks:
         arcs, path, states = _decode_sentence(tokens, lm, table, params, settings.beam_size)
         for index, arc in enumerate(path):
             if arc.candidate.relation == "keep":
                 continue
             ranked = posteriors(lm, path, states, index, _rivals(arcs, tokens, arc))
-            ranked = sorted(((a, calibration.apply(p, a.candidate.relation)) for a, p in ranked),
-                            key=lambda item: -item[1])
-            edit = _edit(text, tokens, arc, ranked, settings)
-            if edit is not None and edit.confidence >= settings.threshold:
-                edits.append(edit)
+            known = _Context(tokens, arc, rate, pairs, present, related, counts, context, lm, lexicon)
+            yield Proposal(tokens, arc.begin, arc.end, _readings(ranked, known))
+
+
+@dataclass(frozen=True)
+class _Context:
+    tokens: tuple
+    arc: Arc
+    rate: float
+    pairs: Counter
+    present: frozenset
+    related: frozenset
+    counts: Counter
+    topics: TopicContext | None
+    lm: LanguageModel
+    lexicon: object
+
+
+def _observed(tokens, arc: Arc) -> str:
+    return " ".join(t.norm for t in tokens[arc.begin : arc.end])
+
+
+def _readings(ranked, c: _Context) -> tuple[tuple[Candidate, Evidence | None], ...]:
+    """Each reading of the span with its evidence (None for the kept words); readings the
+    decoder gives under MIN_POSTERIOR are dropped."""
+    observed = c.tokens[c.arc.begin : c.arc.end]
+    observed_words = tuple(t.norm for t in observed)
+    observed_text = " ".join(observed_words)
+    keep = sum(p for a, p in ranked if a.candidate.relation == "keep")
+    family: Counter = Counter()
+    for a, p in ranked:
+        if a.candidate.relation != "keep":
+            family[a.candidate.original] += p
+    common = dict(
+        keep=keep, observed_unigram=min(c.lm.unigram(t.norm) for t in observed),
+        observed_count=c.counts.get(observed_text, 1) if len(observed) == 1 else 1,
+        observed_spinnable=c.lexicon.spinnable(observed_text), capitalised=observed[0].text[:1].isupper(),
+        rate=c.rate, observed_words=len(observed))
+    spun = [(a.candidate, p) for a, p in ranked if a.candidate.relation != "keep"]  # most likely first
+    kept = [(a.candidate, p) for a, p in ranked if a.candidate.relation == "keep" or p >= MIN_POSTERIOR]
+    gains = iter(c.topics.gains([k.words for k, _ in kept if k.relation != "keep"], observed_words)
+                 if c.topics is not None else [None] * len(kept))
+    readings = []
+    for candidate, posterior in kept:
+        if candidate.relation == "keep":
+            readings.append((candidate, None))
+            continue
+        rival = next((p for other, p in spun if other.original != candidate.original), 0.0)
+        readings.append((candidate, Evidence(
+            relation=candidate.relation, posterior=posterior, family=family[candidate.original], rival=rival,
+            log10_share=candidate.log10_share,
+            restored_unigram=min(c.lm.unigram(w) for w in candidate.words),
+            pooled=c.pairs.get((observed_text, candidate.words), 0),
+            present=candidate.original in c.present,
+            related=candidate.original in c.related or any(w in c.counts for w in candidate.words),
+            topic_gain=next(gains),
+            restored_words=len(candidate.words), **common)))
+    return tuple(readings)
+
+
+def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, signature: str,
+                 calibration: Calibration | None = None, topics: Topics | None = None) -> Restoration:
+    calibration = calibration or Calibration.identity()
+    document = tokenize(text)
+    words = sum(1 for t in document.tokens if is_word(t.text))
+    if not looks_english(document):
+        return Restoration(text, text, (), 0.0, signature)
+    found = list(proposals(document, lm, table, settings, topics))
+    scores = iter(calibration.confidences([e for p in found for _c, e in p.readings if e is not None]))
+    edits: list[Edit] = []
+    for proposal in found:
+        keep = next((e.keep for _c, e in proposal.readings if e is not None), 1.0)
+        ranked = sorted(((candidate, keep if evidence is None else next(scores))
+                         for candidate, evidence in proposal.readings), key=lambda item: -item[1])
+        edit = _edit(text, proposal, ranked, settings)
+        if edit is not None and edit.confidence >= settings.threshold:
+            edits.append(edit)
     edits = _without_overlaps(sorted(edits + article_edits(text, document, edits), key=lambda e: e.start))
     restored = apply_edits(text, edits)
     score = spun_score(edits, words)
@@ -132,19 +222,24 @@ def looks_english(document) -> bool:
     return sum(w in ENGLISH_MARKERS for w in words) / len(words) >= MIN_MARKER_SHARE
 
 
-def _edit(text: str, tokens, arc: Arc, ranked, settings) -> Edit | None:
-    first, last = tokens[arc.begin], tokens[arc.end - 1]
+def _edit(text: str, proposal: Proposal, ranked, settings) -> Edit | None:
+    """The most confident reading that changes the text, with the others as alternatives."""
+    tokens = proposal.tokens
+    first, last = tokens[proposal.begin], tokens[proposal.end - 1]
     spun = text[first.start : last.end]
-    confidence = next(p for a, p in ranked if a is arc)
-    restored = match_case(" ".join(arc.candidate.words), spun)
+    chosen = next(((c, p) for c, p in ranked if c.relation != "keep"), None)
+    if chosen is None:
+        return None
+    candidate, confidence = chosen
+    restored = match_case(" ".join(candidate.words), spun)
     if restored == spun:
         return None
     alternatives = tuple(
-        Alternative(match_case(" ".join(a.candidate.words), spun), round(p, 4), a.candidate.relation)
-        for a, p in ranked if a is not arc
+        Alternative(match_case(" ".join(c.words), spun), round(p, 4), c.relation)
+        for c, p in ranked if c is not candidate
     )[: settings.alternatives]
-    return Edit(first.start, last.end, spun, restored, round(confidence, 4), arc.candidate.relation,
-                reason(spun, arc.candidate), alternatives)
+    return Edit(first.start, last.end, spun, restored, round(confidence, 4), candidate.relation,
+                reason(spun, candidate), alternatives)
 
 
 def spun_score(edits: list[Edit], words: int) -> float:

@@ -13,6 +13,7 @@ from unspin.candidates import ReadingTable
 from unspin.data import checksum_prefix, data_dir, model_file, read_manifest
 from unspin.lexicon import Lexicon
 from unspin.lm import LanguageModel, load
+from unspin.topics import Topics
 from unspin.types import Restoration
 
 
@@ -20,7 +21,7 @@ from unspin.types import Restoration
 class Settings:
     """Decoder settings: one set of defaults for the function, the class, CLI and HTTP."""
 
-    threshold: float = 0.65
+    threshold: float = 0.6
     beam_size: int = 4
     max_candidates: int = 20
     spin_rate: float | None = None  # None: estimate from the document itself
@@ -60,6 +61,10 @@ class Restorer:
         return Calibration.load(self.folder / "calibration.json")
 
     @functools.cached_property
+    def topics(self) -> Topics | None:
+        return Topics.load(self.folder)
+
+    @functools.cached_property
     def signature(self) -> str:
         s = self.settings
         lm_name = getattr(self.lm, "path", Path("lm")).name  # unlisted names get "unlisted"
@@ -80,7 +85,7 @@ class Restorer:
         from unspin.pipeline import restore_text
 
         settings = dataclasses.replace(self.settings, **overrides) if overrides else self.settings
-        return restore_text(text, self.lm, self.table, settings, self.signature, self.calibration)
+        return restore_text(text, self.lm, self.table, settings, self.signature, self.calibration, self.topics)
 
     def detect(self, text: str) -> float:
         """How likely the document is spun, 0..1."""

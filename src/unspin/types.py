@@ -39,12 +39,15 @@ class Candidate:
 
     ``relation`` names the path that produced it ("keep" for the word as it stands);
     ``log10_prior`` is the channel's log-probability of the observed text given this
-    original.
+    original.  ``original`` is the channel row's original (the lemma a re-inflected
+    candidate came from; empty for "keep") and ``log10_share`` its share of that row.
     """
 
     words: tuple[str, ...]
     relation: str
     log10_prior: float
+    original: str = ""
+    log10_share: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,86 @@
+"""The confidence model: features, the logistic fit, and the shipped weights."""
+
+import json
+import random
+
+import numpy as np
+import pytest
+
+from unspin.calibration import (FEATURES, FORMAT, MIN_POSTERIOR, Calibration, Evidence, export_trees, features,
+                                fit_trees)
+from unspin.data import data_dir
+
+
+def evidence(**changes) -> Evidence:
+    base = dict(relation="synonym", posterior=0.6, keep=0.3, family=0.6, rival=0.1, log10_share=-1.2,
+                observed_unigram=-5.0, restored_unigram=-3.0, pooled=0, present=False, related=False,
+                observed_count=1, topic_gain=None, observed_spinnable=True, capitalised=False, rate=0.2,
+                observed_words=1, restored_words=1)
+    return Evidence(**{**base, **changes})
+
+
+def test_features_are_finite_and_named_consistently():
+    values = features(evidence(posterior=1.0, keep=0.0, rival=0.0, rate=0.0))
+    assert tuple(values) == FEATURES
+    assert all(abs(v) < 1e6 for v in values.values())
+    assert values["relation_synonym"] == 1.0 and values["inflection"] == 0.0
+    assert features(evidence(relation="hypernym+inflection"))["inflection"] == 1.0
+
+
+def test_identity_is_the_posterior():
+    assert Calibration.identity().confidence(evidence(posterior=0.37)) == 0.37
+
+
+def model_from(data: dict, tmp_path) -> Calibration:
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps(data))
+    return Calibration.load(path)
+
+
+def test_exported_trees_agree_with_scikit_learn(tmp_path):
+    pytest.importorskip("sklearn")
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rng = random.Random(1)
+    samples = []
+    for _ in range(3000):
+        posterior, rate = rng.random(), rng.random() * 0.4
+        right = rng.random() < posterior * (0.5 + rate)  # an interaction a linear model would miss
+        samples.append((evidence(posterior=posterior, family=posterior, rate=rate), right))
+    rows = np.array([[features(e)[name] for name in FEATURES] for e, _ in samples])
+    labels = [right for _, right in samples]
+    fitted = HistGradientBoostingClassifier(max_iter=40, max_leaf_nodes=15, random_state=0).fit(rows, labels)
+    model = model_from(export_trees(fitted), tmp_path)
+    kept = [i for i in range(500) if samples[i][0].posterior >= MIN_POSTERIOR]  # the rest are gated to 0
+    ours = model.confidences([samples[i][0] for i in kept])
+    theirs = fitted.predict_proba(rows[kept])[:, 1]
+    assert np.allclose(ours, theirs, atol=1e-6)
+    low, high = model.confidence(evidence(posterior=0.1, family=0.1)), model.confidence(evidence(posterior=0.9, family=0.9))
+    assert low < high
+    assert model.confidence(evidence(posterior=MIN_POSTERIOR / 2)) == 0.0
+
+
+def test_fit_trees_gives_a_loadable_model(tmp_path):
+    pytest.importorskip("sklearn")
+    rows = [[features(evidence(posterior=p / 100))[name] for name in FEATURES] for p in range(1, 100)]
+    model = model_from(fit_trees(rows, [p > 50 for p in range(1, 100)], iterations=10), tmp_path)
+    assert model.confidence(evidence(posterior=0.9)) > model.confidence(evidence(posterior=0.2))
+
+
+def test_shipped_model_covers_every_feature():
+    path = data_dir(None) / "calibration.json"
+    data = json.loads(path.read_text())
+    assert data["format"] == FORMAT and data["features"] == list(FEATURES)
+    model = Calibration.load(path)
+    assert model.roots is not None
+    assert 0.0 <= model.confidence(evidence()) <= 1.0
+    # strong decoder support with the document behind it beats weak support
+    assert model.confidence(evidence(posterior=0.95, family=0.95, keep=0.03, pooled=2)) > model.confidence(
+        evidence(posterior=0.3, family=0.3, keep=0.6))
+
+
+@pytest.mark.parametrize("bad", [{}, {"format": "other"}, {"format": FORMAT, "features": ["old"]}])
+def test_unknown_files_fall_back_to_identity(tmp_path, bad):
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps(bad))
+    assert Calibration.load(path).confidence(evidence(posterior=0.42)) == 0.42
