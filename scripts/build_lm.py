@@ -31,10 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from unspin.data import CALIBRATION_HOLDOUT as HOLDOUT  # noqa: E402
 from unspin.data import update_manifest  # noqa: E402
 from unspin.tokenize import lm_words  # noqa: E402
 
-HOLDOUT = 2000
 # (file, licence, times counted, max words taken)
 SOURCES = [
     ("bbc_news.txt.xz", "research corpus; copyright BBC", 3, None),
@@ -61,14 +61,18 @@ def corpus_lines(corpus: Path, holdout: int = HOLDOUT, bbc_times: int | None = N
             lines = handle.read().splitlines()
         if name == "bbc_news.txt.xz":
             lines = lines[: len(lines) - holdout]
-            times = bbc_times or times
-        for _ in range(times):
+        for _ in range(counted(name, times, bbc_times)):
             words = 0
             for line in lines:
                 yield name, line
                 words += line.count(" ") + 1
                 if max_words and words >= max_words:
                     break
+
+
+def counted(name: str, times: int, bbc_times: int | None) -> int:
+    """How many times a source is counted (``--bbc-times`` overrides bbc_news)."""
+    return (bbc_times or times) if name == "bbc_news.txt.xz" else times
 
 
 def write_corpus(corpus: Path, sink, counts: collections.Counter, sizes: dict, holdout: int,
@@ -131,11 +135,11 @@ def main() -> None:
 
     sources = [
         {"file": name, "licence": licence,
-         "times": (args.bbc_times or times) if name == "bbc_news.txt.xz" else times, "words": sizes.get(name, 0)}
+         "times": counted(name, times, args.bbc_times), "words": sizes.get(name, 0)}
         for name, licence, times, _ in SOURCES
     ]
     common = {"sources": sources, "excluded": EXCLUDED, "holdout": f"last {args.holdout} lines of bbc_news",
-              "bbc_times": args.bbc_times or 3,
+              "bbc_times": counted("bbc_news.txt.xz", 3, args.bbc_times),
               "built_by": "scripts/build_lm.py"}
     update_manifest(args.out, "lm.binary", {**common, "format": "kenlm-trie-q8",
                                             "order": args.order, "prune": args.prune})

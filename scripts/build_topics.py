@@ -26,6 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from unspin.data import CALIBRATION_HOLDOUT as HOLDOUT  # noqa: E402
 from unspin.data import update_manifest  # noqa: E402
 from unspin.tokenize import lm_words  # noqa: E402
 
@@ -37,9 +38,6 @@ SOURCES = [
     ("fnc1_news.txt.xz", "research data set", None),
     ("wikipedia_en.txt.xz", "CC BY-SA 3.0", 150_000),
 ]
-
-
-HOLDOUT = 2000  # the last bbc_news lines, kept unseen for scripts/calibrate.py
 
 
 def paragraphs(corpus: Path):

@@ -26,14 +26,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from unspin.calibration import FEATURES, FORMAT, MIN_POSTERIOR, Evidence, features, fit_trees  # noqa: E402
+from unspin.calibration import FEATURES, FORMAT, Evidence, features, fit_trees  # noqa: E402
+from unspin.data import CALIBRATION_HOLDOUT as HOLDOUT  # noqa: E402
 from unspin.data import update_manifest  # noqa: E402
 from unspin.pipeline import proposals  # noqa: E402
 from unspin.restorer import Restorer  # noqa: E402
 from unspin.simulate import spin  # noqa: E402
 from unspin.tokenize import tokenize  # noqa: E402
 
-HOLDOUT = 2000
 PROFILES = [("wordnet", 0.1), ("wordnet", 0.25), ("wordnet", 0.4), ("thesaurus", 0.25),
             ("tortured", 0.25), ("wordnet", 0.0)]
 
@@ -54,7 +54,7 @@ def labelled_readings(restorer: Restorer, lines: list[str], profile: str, rate: 
                                   restorer.topics):
             span = (proposal.tokens[proposal.begin].start, proposal.tokens[proposal.end - 1].end)
             for candidate, evidence in proposal.readings:
-                if evidence is not None and evidence.posterior >= MIN_POSTERIOR:
+                if evidence is not None:
                     yield evidence, wanted.get(span) == " ".join(candidate.words)
 
 

@@ -95,7 +95,7 @@ def features(e: Evidence) -> dict[str, float]:
 FEATURES = tuple(features(Evidence("synonym", .5, .5, .5, .5, 0, 0, 0, 0, False, False, 1, None, False, False, .1, 1, 1)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Calibration:
     """Gradient-boosted trees over the features: ``confidence = sigmoid(base + sum of leaves)``.
 

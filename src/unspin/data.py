@@ -12,6 +12,9 @@ from unspin.errors import UnspinError
 
 MANIFEST = "MANIFEST.json"
 BUNDLED = Path(__file__).resolve().parent / "data"
+# The last bbc_news lines that the calibration LM and the topic vectors never see, so that
+# scripts/calibrate.py can fit the confidence model on them (scripts/ share this number).
+CALIBRATION_HOLDOUT = 2000
 
 
 def data_dir(model: str | os.PathLike | None = None) -> Path:

@@ -83,12 +83,13 @@ class Proposal:
     """A span the best path reads differently: its readings, most likely first.
 
     ``readings`` pairs each rival reading of the span (the kept words included) with its
-    evidence; the kept words have ``None``.
+    evidence; the kept words have ``None``.  ``keep`` is the kept words' posterior.
     """
 
     tokens: tuple
     begin: int
     end: int
+    keep: float
     readings: tuple[tuple[Candidate, Evidence | None], ...]
 
 
@@ -111,27 +112,26 @@ def proposals(document, lm: LanguageModel, table: ReadingTable, settings,
                     pairs[(_observed(tokens, arc), arc.candidate.words)] += 1
         rate = _estimate_rate(spinnable, sum(pairs.values()))
         bonus = _pool(pairs)
-    present = _present(document)
     counts = Counter(t.norm for t in document.tokens if is_word(t.text))
-    related = _related(counts)
-    context = topics.context(counts) if topics is not None else None
-    params = ChannelParams(rate, settings.max_candidates, bonus, present)
+    facts = _DocumentFacts(rate, pairs, _present(document), _related(counts), counts,
+                           topics.context(counts) if topics is not None else None, lm, lexicon)
+    params = ChannelParams(rate, settings.max_candidates, bonus, facts.present)
     for tokens in chunks:
         arcs, path, states = _decode_sentence(tokens, lm, table, params, settings.beam_size)
         for index, arc in enumerate(path):
             if arc.candidate.relation == "keep":
                 continue
             ranked = posteriors(lm, path, states, index, _rivals(arcs, tokens, arc))
-            known = _Context(tokens, arc, rate, pairs, present, related, counts, context, lm, lexicon)
-            yield Proposal(tokens, arc.begin, arc.end, _readings(ranked, known))
+            keep = sum(p for a, p in ranked if a.candidate.relation == "keep")
+            yield Proposal(tokens, arc.begin, arc.end, keep, _readings(ranked, keep, tokens[arc.begin : arc.end], facts))
 
 
 @dataclass(frozen=True)
-class _Context:
-    tokens: tuple
-    arc: Arc
+class _DocumentFacts:
+    """What the evidence of every proposal in one document draws on."""
+
     rate: float
-    pairs: Counter
+    pairs: Counter  # (observed, restored words) -> restorations in pass one
     present: frozenset
     related: frozenset
     counts: Counter
@@ -144,41 +144,37 @@ def _observed(tokens, arc: Arc) -> str:
     return " ".join(t.norm for t in tokens[arc.begin : arc.end])
 
 
-def _readings(ranked, c: _Context) -> tuple[tuple[Candidate, Evidence | None], ...]:
-    """Each reading of the span with its evidence (None for the kept words); readings the
-    decoder gives under MIN_POSTERIOR are dropped."""
-    observed = c.tokens[c.arc.begin : c.arc.end]
+def _readings(ranked, keep: float, observed, c: _DocumentFacts) -> tuple[tuple[Candidate, Evidence | None], ...]:
+    """Each reading of the ``observed`` tokens with its evidence (None for the kept words);
+    readings the decoder gives under MIN_POSTERIOR are dropped."""
     observed_words = tuple(t.norm for t in observed)
     observed_text = " ".join(observed_words)
-    keep = sum(p for a, p in ranked if a.candidate.relation == "keep")
     family: Counter = Counter()
     for a, p in ranked:
         if a.candidate.relation != "keep":
             family[a.candidate.original] += p
     common = dict(
-        keep=keep, observed_unigram=min(c.lm.unigram(t.norm) for t in observed),
+        keep=keep, observed_unigram=min(c.lm.unigram(w) for w in observed_words),
         observed_count=c.counts.get(observed_text, 1) if len(observed) == 1 else 1,
         observed_spinnable=c.lexicon.spinnable(observed_text), capitalised=observed[0].text[:1].isupper(),
         rate=c.rate, observed_words=len(observed))
     spun = [(a.candidate, p) for a, p in ranked if a.candidate.relation != "keep"]  # most likely first
-    kept = [(a.candidate, p) for a, p in ranked if a.candidate.relation == "keep" or p >= MIN_POSTERIOR]
-    gains = iter(c.topics.gains([k.words for k, _ in kept if k.relation != "keep"], observed_words)
-                 if c.topics is not None else [None] * len(kept))
+    chosen = [candidate.words for candidate, p in spun if p >= MIN_POSTERIOR]
+    gains = iter(c.topics.gains(chosen, observed_words) if c.topics is not None else [None] * len(chosen))
     readings = []
-    for candidate, posterior in kept:
+    for candidate, posterior in ((a.candidate, p) for a, p in ranked):
         if candidate.relation == "keep":
             readings.append((candidate, None))
-            continue
-        rival = next((p for other, p in spun if other.original != candidate.original), 0.0)
-        readings.append((candidate, Evidence(
-            relation=candidate.relation, posterior=posterior, family=family[candidate.original], rival=rival,
-            log10_share=candidate.log10_share,
-            restored_unigram=min(c.lm.unigram(w) for w in candidate.words),
-            pooled=c.pairs.get((observed_text, candidate.words), 0),
-            present=candidate.original in c.present,
-            related=candidate.original in c.related or any(w in c.counts for w in candidate.words),
-            topic_gain=next(gains),
-            restored_words=len(candidate.words), **common)))
+        elif posterior >= MIN_POSTERIOR:
+            readings.append((candidate, Evidence(
+                relation=candidate.relation, posterior=posterior, family=family[candidate.original],
+                rival=next((p for other, p in spun if other.original != candidate.original), 0.0),
+                log10_share=candidate.log10_share,
+                restored_unigram=min(c.lm.unigram(w) for w in candidate.words),
+                pooled=c.pairs.get((observed_text, candidate.words), 0),
+                present=candidate.original in c.present,
+                related=candidate.original in c.related or any(w in c.counts for w in candidate.words),
+                topic_gain=next(gains), restored_words=len(candidate.words), **common)))
     return tuple(readings)
 
 
@@ -193,8 +189,7 @@ def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, si
     scores = iter(calibration.confidences([e for p in found for _c, e in p.readings if e is not None]))
     edits: list[Edit] = []
     for proposal in found:
-        keep = next((e.keep for _c, e in proposal.readings if e is not None), 1.0)
-        ranked = sorted(((candidate, keep if evidence is None else next(scores))
+        ranked = sorted(((candidate, proposal.keep if evidence is None else next(scores))
                          for candidate, evidence in proposal.readings), key=lambda item: -item[1])
         edit = _edit(text, proposal, ranked, settings)
         if edit is not None and edit.confidence >= settings.threshold:
