@@ -68,7 +68,10 @@ def test_browser_page_reads_a_dropped_html_file(site, browser, tmp_path):
         upload.write_text("<html><head><style>p{}</style><script>var x=1</script></head><body>"
                           "<p>He was successful the abode.</p></body></html>", encoding="utf-8")
         page.locator("#file").set_input_files(str(upload))
-        assert page.get_by_label("Paste spun text").input_value() == "He was successful the abode."
+        from playwright.sync_api import expect
+
+        # the page reads the file asynchronously: expect() retries until it is there
+        expect(page.get_by_label("Paste spun text")).to_have_value("He was successful the abode.", timeout=10_000)
         page.locator("#spun-view button.edit").first.wait_for(timeout=10_000)
     finally:
         page.close()

@@ -55,3 +55,65 @@ def test_pipeline_edit_invariants(tiny_restorer, parts):
 def test_pipeline_threshold_drops_unsure_edits(tiny_restorer):
     text = "He was successful Seoul."
     assert tiny_restorer.restore(text, threshold=1.01).edits == ()
+
+
+def test_present_skips_words_inside_replacement_phrases(tiny_restorer):
+    from unspin.pipeline import _present
+    from unspin.tokenize import tokenize
+
+    # "due to the fact that" may be a spinner's output: its "that" is no evidence that
+    # the spinner left "that" alone; the free-standing "that" is.
+    present = _present(tokenize("He left due to the fact that it rained."), tiny_restorer.lexicon)
+    assert {"left", "it", "rained"} <= present and "he" not in present  # capitalised
+    assert "due" not in present and "fact" not in present
+    assert "that" in _present(tokenize("He said that it rained."), tiny_restorer.lexicon)
+
+
+def test_family_shares_pool_inflections_of_one_lemma():
+    from unspin.pipeline import _family_shares
+    from unspin.types import Arc, Candidate
+
+    def arc(words, relation="synonym"):
+        return Arc(0, 1, Candidate(tuple(words.split()), relation, 0.0))
+
+    ranked = [(arc("has"), 0.4), (arc("had"), 0.3), (arc("produce", "keep"), 0.2), (arc("makes"), 0.1)]
+    shares = _family_shares(ranked)
+    assert abs(shares[("has",)] - 0.7) < 1e-9 and abs(shares[("had",)] - 0.7) < 1e-9
+    assert abs(shares[("makes",)] - 0.1) < 1e-9 and ("produce",) not in shares
+
+
+def test_agreement_reads_the_other_occurrences():
+    from collections import Counter
+
+    from unspin.pipeline import _Agreement
+    from unspin.tokenize import tokenize
+    from unspin.types import Arc, Candidate
+
+    tokens = tokenize("produce produce bear").tokens
+
+    def site(position, readings):
+        ranked = [(Arc(position, position + 1, Candidate(tuple(w.split()), "synonym", 0.0)), p)
+                  for w, p in readings]
+        return tokens, ranked[0][0], ranked, 0.0
+
+    changed = [site(0, [("has", 0.6), ("had", 0.2)]), site(1, [("has", 0.8)]), site(2, [("has", 0.3)])]
+    agreement = _Agreement.of(changed, Counter({"produce": 3, "bear": 1}))
+    assert agreement.others("produce") == 2
+    # at the first "produce": the second says 0.8, the third occurrence (kept) says 0
+    assert abs(agreement.support("produce", ("has",), 0.6) - 0.4) < 1e-9
+    assert agreement.support("bear", ("has",), 0.3) == 0.0
+    # "has" is claimed by "produce" (mean 1.4 / 3) when reading "bear"
+    assert abs(agreement.claimed("bear", ("has",)) - 1.4 / 3) < 1e-9
+
+
+def test_kept_occurrences_of_a_changed_word_are_proposed(tiny_restorer):
+    from unspin.pipeline import proposals
+    from unspin.tokenize import tokenize
+
+    # the path reads the first "successful" as "in" and keeps the second one; the second is
+    # read again (a spinner writes every occurrence of a word the same way)
+    document = tokenize("He was successful Seoul. The house was successful.")
+    found = list(proposals(document, tiny_restorer.lm, tiny_restorer.table, tiny_restorer.settings))
+    assert [p.tokens[p.begin].start for p in found] == [7, 39]
+    assert found[0].keep < 0.5 < found[1].keep
+    assert all(p.tokens[p.begin].text == "successful" for p in found)

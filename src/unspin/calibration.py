@@ -53,6 +53,11 @@ class Evidence:
     rate: float  # the document's estimated spin rate
     observed_words: int
     restored_words: int
+    lemma_family: float = 0.0  # readings sharing a lemma with this one (has / had / have)
+    agree: float = 0.0  # mean posterior of these words at the observed words' other occurrences
+    agree_family: float = 0.0  # the same for the lemma family
+    others: int = 0  # other occurrences of the observed words in the document
+    claimed: float = 0.0  # the strongest claim of another observed word on the same words
 
 
 def logit(p: float) -> float:
@@ -85,6 +90,11 @@ def features(e: Evidence) -> dict[str, float]:
         "restored_words": float(e.restored_words),
         "inflection": float(inflected),
         "inflection_x_logit_family": float(inflected) * logit(e.family),
+        "logit_lemma_family": logit(e.lemma_family),
+        "agree": e.agree,
+        "agree_family": e.agree_family,
+        "others": math.log2(1 + e.others),
+        "claimed": e.claimed,
     }
     for name in RELATIONS:
         values["relation_" + name] = float(base == name)

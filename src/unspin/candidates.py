@@ -21,7 +21,7 @@ REINFLECTION_FACTOR = 0.3  # a re-inflected path is less likely than a literal o
 CAPITAL_FACTOR = 0.08  # most spinners leave capitalised words alone
 # A spinner keeps one replacement per word: an original that the document still uses
 # as it stands elsewhere was probably not spun here.
-LITERAL_LOG10 = -1.0
+LITERAL_LOG10 = -2.0
 
 
 @dataclass(frozen=True)

@@ -58,9 +58,39 @@ def _rivals(arcs: list[list[Arc]], tokens, chosen: Arc) -> list[Arc]:
     return same
 
 
-def _present(document) -> frozenset:
-    """Lowercase words of the document (candidates for "used as it stands")."""
-    return frozenset(t.norm for t in document.tokens if t.text[:1].islower())
+def _present(document, lexicon) -> frozenset:
+    """Lowercase words the document uses as they stand.
+
+    Words inside a multi-word run that the channel lists as a replacement ("in order to",
+    "he or she") are left out: the run may be a spinner's output, so its words are no
+    evidence that the spinner left them alone.
+    """
+    tokens = document.tokens
+    longest = lexicon.max_replacement_words
+    found = set()
+    i = 0
+    while i < len(tokens):
+        run = _replacement_run(tokens, i, lexicon, longest)
+        if run:
+            i += run
+            continue
+        if tokens[i].text[:1].islower():
+            found.add(tokens[i].norm)
+        i += 1
+    return frozenset(found)
+
+
+def _replacement_run(tokens, i: int, lexicon, longest: int) -> int:
+    """Length of the longest multi-word replacement starting at token ``i`` (0 if none)."""
+    words = []
+    best = 0
+    for token in tokens[i : i + longest]:
+        if not is_word(token.text):
+            break
+        words.append(token.norm)
+        if len(words) > 1 and lexicon.is_replacement(" ".join(words)):
+            best = len(words)
+    return best
 
 
 def _related(counts: Counter) -> frozenset:
@@ -95,7 +125,8 @@ class Proposal:
 
 def proposals(document, lm: LanguageModel, table: ReadingTable, settings,
               topics: Topics | None = None) -> Iterator[Proposal]:
-    """Decode the document in two passes and yield every span the best path changes."""
+    """Decode the document in two passes and yield every span the best path changes, and
+    every other occurrence of a word it changes somewhere."""
     lexicon = table.lexicon
     chunks = [document.tokens[b:e] for b, e in _chunks(document)]
     spinnable = sum(1 for t in document.tokens if is_word(t.text) and lexicon.is_replacement(t.norm))
@@ -113,17 +144,97 @@ def proposals(document, lm: LanguageModel, table: ReadingTable, settings,
         rate = _estimate_rate(spinnable, sum(pairs.values()))
         bonus = _pool(pairs)
     counts = Counter(t.norm for t in document.tokens if is_word(t.text))
-    facts = _DocumentFacts(rate, pairs, _present(document), _related(counts), counts,
+    facts = _DocumentFacts(rate, pairs, _present(document, lexicon), _related(counts), counts,
                            topics.context(counts) if topics is not None else None, lm, lexicon)
     params = ChannelParams(rate, settings.max_candidates, bonus, facts.present)
-    for tokens in chunks:
-        arcs, path, states = _decode_sentence(tokens, lm, table, params, settings.beam_size)
-        for index, arc in enumerate(path):
-            if arc.candidate.relation == "keep":
-                continue
-            ranked = posteriors(lm, path, states, index, _rivals(arcs, tokens, arc))
-            keep = sum(p for a, p in ranked if a.candidate.relation == "keep")
-            yield Proposal(tokens, arc.begin, arc.end, keep, _readings(ranked, keep, tokens[arc.begin : arc.end], facts))
+    decoded = [(tokens, *_decode_sentence(tokens, lm, table, params, settings.beam_size)) for tokens in chunks]
+    changed = [_site(tokens, arcs, path, states, index, lm)
+               for tokens, arcs, path, states in decoded
+               for index, arc in enumerate(path) if arc.candidate.relation != "keep"]
+    # A spinner writes every occurrence of a word the same way: where the path changes a
+    # word, its other occurrences are read again even where the path keeps them.
+    again = {tokens[arc.begin].norm for tokens, arc, _r, _k in changed if arc.end - arc.begin == 1}
+    changed += [_site(tokens, arcs, path, states, index, lm)
+                for tokens, arcs, path, states in decoded
+                for index, arc in enumerate(path)
+                if arc.candidate.relation == "keep" and tokens[arc.begin].norm in again
+                and len(arcs[arc.begin]) > 1]
+    agreement = _Agreement.of(changed, counts)
+    for tokens, arc, ranked, keep in changed:
+        yield Proposal(tokens, arc.begin, arc.end, keep,
+                       _readings(ranked, keep, tokens[arc.begin : arc.end], facts, agreement))
+
+
+def _site(tokens, arcs, path, states, index: int, lm):
+    """(tokens, arc, ranked readings, kept words' posterior) at one arc of the best path."""
+    arc = path[index]
+    ranked = posteriors(lm, path, states, index, _rivals(arcs, tokens, arc))
+    keep = sum(p for a, p in ranked if a.candidate.relation == "keep")
+    return tokens, arc, ranked, keep
+
+
+def _family_key(words: tuple[str, ...]) -> frozenset:
+    """A reading's word and its lemmas ("has" -> {has, have}); phrases stand for themselves."""
+    if len(words) > 1:
+        return frozenset((" ".join(words),))
+    return frozenset((words[0], *lemmas(words[0])))
+
+
+def _family_shares(ranked) -> dict[tuple[str, ...], float]:
+    """Posterior of each spun reading's lemma family (has / had / have share "have")."""
+    spun = [(a.candidate.words, p, _family_key(a.candidate.words)) for a, p in ranked
+            if a.candidate.relation != "keep"]
+    return {words: sum(q for _w, q, other in spun if other & key) for words, _p, key in spun}
+
+
+@dataclass(frozen=True)
+class _Agreement:
+    """What the other changed occurrences of the same observed words say.
+
+    A spinner keeps one replacement per word, so every occurrence of "produce" in a
+    document has the same original: the posterior a reading gets at the other occurrences
+    (0 where the decoder kept the word) is evidence for it here.
+    """
+
+    sites: dict  # observed text -> list of {words: posterior} per changed occurrence
+    families: dict  # observed text -> list of {words: family posterior}
+    occurrences: dict  # observed text -> occurrences in the document
+    claims: dict  # restored words -> [(observed text, mean posterior there)]
+
+    @classmethod
+    def of(cls, changed, counts: Counter) -> "_Agreement":
+        sites: dict = {}
+        families: dict = {}
+        for tokens, arc, ranked, _keep in changed:
+            observed = _observed(tokens, arc)
+            sites.setdefault(observed, []).append(
+                {a.candidate.words: p for a, p in ranked if a.candidate.relation != "keep"})
+            families.setdefault(observed, []).append(_family_shares(ranked))
+        occurrences = {o: max(len(found), counts.get(o, 0)) for o, found in sites.items()}
+        claims: dict = {}  # words -> [(observed, mean posterior over its occurrences)]
+        for o, found in sites.items():
+            totals: Counter = Counter()
+            for site in found:
+                totals.update(site)
+            for words, total in totals.items():
+                claims.setdefault(words, []).append((o, total / occurrences[o]))
+        return cls(sites, families, occurrences, claims)
+
+    def others(self, observed: str) -> int:
+        return self.occurrences.get(observed, 1) - 1
+
+    def claimed(self, observed: str, words: tuple[str, ...]) -> float:
+        """How strongly another observed word claims the same original: a spinner writes
+        each original one way, so two observed words rarely share one."""
+        return max((mean for o, mean in self.claims.get(words, ()) if o != observed), default=0.0)
+
+    def support(self, observed: str, words: tuple[str, ...], own: float, family: bool = False) -> float:
+        """Mean posterior of ``words`` at the other occurrences (``own`` is this one's)."""
+        others = self.others(observed)
+        if others <= 0:
+            return 0.0
+        total = sum(site.get(words, 0.0) for site in (self.families if family else self.sites)[observed])
+        return max(0.0, total - own) / others
 
 
 @dataclass(frozen=True)
@@ -144,7 +255,8 @@ def _observed(tokens, arc: Arc) -> str:
     return " ".join(t.norm for t in tokens[arc.begin : arc.end])
 
 
-def _readings(ranked, keep: float, observed, c: _DocumentFacts) -> tuple[tuple[Candidate, Evidence | None], ...]:
+def _readings(ranked, keep: float, observed, c: _DocumentFacts,
+              agreement: _Agreement) -> tuple[tuple[Candidate, Evidence | None], ...]:
     """Each reading of the ``observed`` tokens with its evidence (None for the kept words);
     readings the decoder gives under MIN_POSTERIOR are dropped."""
     observed_words = tuple(t.norm for t in observed)
@@ -161,6 +273,7 @@ def _readings(ranked, keep: float, observed, c: _DocumentFacts) -> tuple[tuple[C
     spun = [(a.candidate, p) for a, p in ranked if a.candidate.relation != "keep"]  # most likely first
     chosen = [candidate.words for candidate, p in spun if p >= MIN_POSTERIOR]
     gains = iter(c.topics.gains(chosen, observed_words) if c.topics is not None else [None] * len(chosen))
+    shares = _family_shares(ranked)
     readings = []
     for candidate, posterior in ((a.candidate, p) for a, p in ranked):
         if candidate.relation == "keep":
@@ -174,7 +287,12 @@ def _readings(ranked, keep: float, observed, c: _DocumentFacts) -> tuple[tuple[C
                 pooled=c.pairs.get((observed_text, candidate.words), 0),
                 present=candidate.original in c.present,
                 related=candidate.original in c.related or any(w in c.counts for w in candidate.words),
-                topic_gain=next(gains), restored_words=len(candidate.words), **common)))
+                topic_gain=next(gains), restored_words=len(candidate.words),
+                lemma_family=shares[candidate.words],
+                agree=agreement.support(observed_text, candidate.words, posterior),
+                agree_family=agreement.support(observed_text, candidate.words, shares[candidate.words], family=True),
+                others=agreement.others(observed_text),
+                claimed=agreement.claimed(observed_text, candidate.words), **common)))
     return tuple(readings)
 
 
