@@ -34,8 +34,10 @@ from unspin.restorer import Restorer  # noqa: E402
 from unspin.simulate import spin  # noqa: E402
 from unspin.tokenize import tokenize  # noqa: E402
 
-PROFILES = [("wordnet", 0.1), ("wordnet", 0.25), ("wordnet", 0.4), ("thesaurus", 0.25),
-            ("tortured", 0.25), ("wordnet", 0.0)]
+# (profile, rate, lines per document): most documents are 6 paragraphs, some are one
+# paragraph (less of the document to pool evidence from).
+PROFILES = [("wordnet", 0.1, 6), ("wordnet", 0.25, 6), ("wordnet", 0.4, 6), ("thesaurus", 0.25, 6),
+            ("tortured", 0.25, 6), ("wordnet", 0.0, 6)]
 
 
 def held_out_lines(corpus: Path, count: int) -> list[str]:
@@ -44,10 +46,10 @@ def held_out_lines(corpus: Path, count: int) -> list[str]:
     return lines[:count]
 
 
-def labelled_readings(restorer: Restorer, lines: list[str], profile: str, rate: float):
+def labelled_readings(restorer: Restorer, lines: list[str], profile: str, rate: float, size: int):
     """(evidence, right?) for every reading of every span the decoder changes."""
-    for seed, start in enumerate(range(0, len(lines), 6)):
-        text = "\n".join(lines[start : start + 6])
+    for seed, start in enumerate(range(0, len(lines), size)):
+        text = "\n".join(lines[start : start + size])
         gold = spin(text, profile=profile, seed=seed, rate=rate)
         wanted = {(g.spun_start, g.spun_end): g.original.lower() for g in gold.edits}
         for proposal in proposals(tokenize(gold.spun), restorer.lm, restorer.table, restorer.settings,
@@ -76,9 +78,9 @@ def main() -> None:
         restorer = Restorer(args.model or args.out)
         lines = held_out_lines(args.corpus, args.lines)
         samples = []
-        for profile, rate in PROFILES:
-            found = list(labelled_readings(restorer, lines, profile, rate))
-            print(f"{profile} {rate}: {len(found)} readings, {sum(r for _, r in found)} right", flush=True)
+        for profile, rate, size in PROFILES:
+            found = list(labelled_readings(restorer, lines, profile, rate, size))
+            print(f"{profile} {rate} ({size} lines per document): {len(found)} readings, {sum(r for _, r in found)} right", flush=True)
             samples += found
         if args.dump:
             args.dump.write_text("".join(json.dumps({"evidence": dataclasses.asdict(e), "right": r}) + "\n"

@@ -85,7 +85,7 @@ def test_family_shares_pool_inflections_of_one_lemma():
 def test_agreement_reads_the_other_occurrences():
     from collections import Counter
 
-    from unspin.pipeline import _Agreement
+    from unspin.pipeline import Agreement
     from unspin.tokenize import tokenize
     from unspin.types import Arc, Candidate
 
@@ -97,7 +97,7 @@ def test_agreement_reads_the_other_occurrences():
         return tokens, ranked[0][0], ranked, 0.0
 
     changed = [site(0, [("has", 0.6), ("had", 0.2)]), site(1, [("has", 0.8)]), site(2, [("has", 0.3)])]
-    agreement = _Agreement.of(changed, Counter({"produce": 3, "bear": 1}))
+    agreement = Agreement.of(changed, Counter({"produce": 3, "bear": 1}))
     assert agreement.others("produce") == 2
     # at the first "produce": the second says 0.8, the third occurrence (kept) says 0
     assert abs(agreement.support("produce", ("has",), 0.6) - 0.4) < 1e-9
@@ -117,3 +117,27 @@ def test_kept_occurrences_of_a_changed_word_are_proposed(tiny_restorer):
     assert [p.tokens[p.begin].start for p in found] == [7, 39]
     assert found[0].keep < 0.5 < found[1].keep
     assert all(p.tokens[p.begin].text == "successful" for p in found)
+
+
+def test_gather_pools_a_corpus(tiny_restorer):
+    from unspin.pipeline import gather
+    from unspin.tokenize import tokenize
+
+    texts = ["He was successful Seoul.", "They were successful the house.", "Le chat est noir et le chien est blanc ici."]
+    corpus = gather((tokenize(t) for t in texts), tiny_restorer.lm, tiny_restorer.table, tiny_restorer.settings)
+    # the first story reads "successful" as "in"; the second keeps it (a site not read counts 0)
+    assert corpus.sites["successful"] == 1 and corpus.occurrences("successful") == 2
+    # the second occurrence hears what the first story said
+    assert corpus.support("successful", ("in",), 0.0) > 0.5
+    assert "chat" not in corpus.counts  # a non-English text is not read
+
+
+def test_restore_many_in_corpus_mode_keeps_the_edit_invariants(tiny_restorer):
+    texts = ["He was successful Seoul.", "The house was successful.", "", "He was home in 2019."]
+    results = tiny_restorer.restore_many(texts, corpus=True)
+    assert [r.text for r in results] == texts
+    for result in results:
+        assert apply_edits(result.text, result.edits) == result.restored_text
+        assert result.signature.endswith("|corpus")
+    assert results[0].restored_text == "He was in Seoul."
+    assert results[3].edits == ()

@@ -124,9 +124,34 @@ class Proposal:
 
 
 def proposals(document, lm: LanguageModel, table: ReadingTable, settings,
-              topics: Topics | None = None) -> Iterator[Proposal]:
+              topics: Topics | None = None, corpus: Agreement | None = None) -> Iterator[Proposal]:
     """Decode the document in two passes and yield every span the best path changes, and
-    every other occurrence of a word it changes somewhere."""
+    every other occurrence of a word it changes somewhere (in the document, or with
+    ``corpus``, anywhere in the corpus that ``gather`` read)."""
+    facts, decoded = _decode(document, lm, table, settings, topics)
+    changed = _changed_sites(decoded, lm, corpus.totals.keys() if corpus is not None else ())
+    agreement = corpus if corpus is not None else Agreement.of(changed, facts.counts)
+    for tokens, arc, ranked, keep in changed:
+        yield Proposal(tokens, arc.begin, arc.end, keep,
+                       _readings(ranked, keep, tokens[arc.begin : arc.end], facts, agreement))
+
+
+def gather(documents, lm: LanguageModel, table: ReadingTable, settings) -> Agreement:
+    """Pass one of corpus mode: what every document says about the words it changes.
+
+    A spinner that rewrote a whole crawl used one dictionary for all of it, so the
+    readings of "produce" in one story are evidence in every other story.
+    """
+    corpus = Agreement()
+    for document in documents:
+        if looks_english(document):
+            facts, decoded = _decode(document, lm, table, settings, None)
+            corpus.add(_changed_sites(decoded, lm, ()), facts.counts)
+    return corpus
+
+
+def _decode(document, lm: LanguageModel, table: ReadingTable, settings, topics: Topics | None):
+    """The document's facts and its sentences decoded: [(tokens, arcs, path, states)]."""
     lexicon = table.lexicon
     chunks = [document.tokens[b:e] for b, e in _chunks(document)]
     spinnable = sum(1 for t in document.tokens if is_word(t.text) and lexicon.is_replacement(t.norm))
@@ -147,22 +172,23 @@ def proposals(document, lm: LanguageModel, table: ReadingTable, settings,
     facts = _DocumentFacts(rate, pairs, _present(document, lexicon), _related(counts), counts,
                            topics.context(counts) if topics is not None else None, lm, lexicon)
     params = ChannelParams(rate, settings.max_candidates, bonus, facts.present)
-    decoded = [(tokens, *_decode_sentence(tokens, lm, table, params, settings.beam_size)) for tokens in chunks]
+    return facts, [(tokens, *_decode_sentence(tokens, lm, table, params, settings.beam_size)) for tokens in chunks]
+
+
+def _changed_sites(decoded, lm: LanguageModel, also) -> list:
+    """Sites the best path changes, then the kept occurrences of the single words it
+    changes (and of the words in ``also``): a spinner writes every occurrence of a word
+    the same way, so they are read again even where the path keeps them."""
     changed = [_site(tokens, arcs, path, states, index, lm)
                for tokens, arcs, path, states in decoded
                for index, arc in enumerate(path) if arc.candidate.relation != "keep"]
-    # A spinner writes every occurrence of a word the same way: where the path changes a
-    # word, its other occurrences are read again even where the path keeps them.
     again = {tokens[arc.begin].norm for tokens, arc, _r, _k in changed if arc.end - arc.begin == 1}
-    changed += [_site(tokens, arcs, path, states, index, lm)
-                for tokens, arcs, path, states in decoded
-                for index, arc in enumerate(path)
-                if arc.candidate.relation == "keep" and tokens[arc.begin].norm in again
-                and len(arcs[arc.begin]) > 1]
-    agreement = _Agreement.of(changed, counts)
-    for tokens, arc, ranked, keep in changed:
-        yield Proposal(tokens, arc.begin, arc.end, keep,
-                       _readings(ranked, keep, tokens[arc.begin : arc.end], facts, agreement))
+    again.update(also)
+    return changed + [_site(tokens, arcs, path, states, index, lm)
+                      for tokens, arcs, path, states in decoded
+                      for index, arc in enumerate(path)
+                      if arc.candidate.relation == "keep" and tokens[arc.begin].norm in again
+                      and len(arcs[arc.begin]) > 1]
 
 
 def _site(tokens, arcs, path, states, index: int, lm):
@@ -187,53 +213,62 @@ def _family_shares(ranked) -> dict[tuple[str, ...], float]:
     return {words: sum(q for _w, q, other in spun if other & key) for words, _p, key in spun}
 
 
-@dataclass(frozen=True)
-class _Agreement:
-    """What the other changed occurrences of the same observed words say.
+class Agreement:
+    """What the other occurrences of the same observed words say.
 
     A spinner keeps one replacement per word, so every occurrence of "produce" in a
-    document has the same original: the posterior a reading gets at the other occurrences
-    (0 where the decoder kept the word) is evidence for it here.
+    document (or in a whole crawl spun by one spinner) has the same original: the mean
+    posterior a reading gets at the other occurrences (0 where the decoder did not read
+    them) is evidence for it here.  Only sums are kept, so one Agreement can gather a
+    corpus of any size.
     """
 
-    sites: dict  # observed text -> list of {words: posterior} per changed occurrence
-    families: dict  # observed text -> list of {words: family posterior}
-    occurrences: dict  # observed text -> occurrences in the document
-    claims: dict  # restored words -> [(observed text, mean posterior there)]
+    def __init__(self) -> None:
+        self.totals: dict[str, Counter] = {}  # observed -> words -> summed posterior
+        self.families: dict[str, Counter] = {}  # observed -> words -> summed lemma-family posterior
+        self.sites: Counter = Counter()  # observed -> occurrences read
+        self.counts: Counter = Counter()  # word -> occurrences in the text(s)
+        self._claims: dict | None = None
 
     @classmethod
-    def of(cls, changed, counts: Counter) -> "_Agreement":
-        sites: dict = {}
-        families: dict = {}
+    def of(cls, changed, counts: Counter) -> "Agreement":
+        agreement = cls()
+        agreement.add(changed, counts)
+        return agreement
+
+    def add(self, changed, counts: Counter) -> None:
+        """Gather the sites read in one document and its word counts."""
         for tokens, arc, ranked, _keep in changed:
             observed = _observed(tokens, arc)
-            sites.setdefault(observed, []).append(
+            self.sites[observed] += 1
+            self.totals.setdefault(observed, Counter()).update(
                 {a.candidate.words: p for a, p in ranked if a.candidate.relation != "keep"})
-            families.setdefault(observed, []).append(_family_shares(ranked))
-        occurrences = {o: max(len(found), counts.get(o, 0)) for o, found in sites.items()}
-        claims: dict = {}  # words -> [(observed, mean posterior over its occurrences)]
-        for o, found in sites.items():
-            totals: Counter = Counter()
-            for site in found:
-                totals.update(site)
-            for words, total in totals.items():
-                claims.setdefault(words, []).append((o, total / occurrences[o]))
-        return cls(sites, families, occurrences, claims)
+            self.families.setdefault(observed, Counter()).update(_family_shares(ranked))
+        self.counts.update(counts)
+        self._claims = None
+
+    def occurrences(self, observed: str) -> int:
+        return max(self.sites[observed], self.counts.get(observed, 0), 1)
 
     def others(self, observed: str) -> int:
-        return self.occurrences.get(observed, 1) - 1
+        return self.occurrences(observed) - 1
 
     def claimed(self, observed: str, words: tuple[str, ...]) -> float:
         """How strongly another observed word claims the same original: a spinner writes
         each original one way, so two observed words rarely share one."""
-        return max((mean for o, mean in self.claims.get(words, ()) if o != observed), default=0.0)
+        if self._claims is None:
+            self._claims = {}
+            for o, totals in self.totals.items():
+                for w, total in totals.items():
+                    self._claims.setdefault(w, []).append((o, total / self.occurrences(o)))
+        return max((mean for o, mean in self._claims.get(words, ()) if o != observed), default=0.0)
 
     def support(self, observed: str, words: tuple[str, ...], own: float, family: bool = False) -> float:
         """Mean posterior of ``words`` at the other occurrences (``own`` is this one's)."""
         others = self.others(observed)
         if others <= 0:
             return 0.0
-        total = sum(site.get(words, 0.0) for site in (self.families if family else self.sites)[observed])
+        total = (self.families if family else self.totals).get(observed, {}).get(words, 0.0)
         return max(0.0, total - own) / others
 
 
@@ -256,7 +291,7 @@ def _observed(tokens, arc: Arc) -> str:
 
 
 def _readings(ranked, keep: float, observed, c: _DocumentFacts,
-              agreement: _Agreement) -> tuple[tuple[Candidate, Evidence | None], ...]:
+              agreement: Agreement) -> tuple[tuple[Candidate, Evidence | None], ...]:
     """Each reading of the ``observed`` tokens with its evidence (None for the kept words);
     readings the decoder gives under MIN_POSTERIOR are dropped."""
     observed_words = tuple(t.norm for t in observed)
@@ -297,13 +332,14 @@ def _readings(ranked, keep: float, observed, c: _DocumentFacts,
 
 
 def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, signature: str,
-                 calibration: Calibration | None = None, topics: Topics | None = None) -> Restoration:
+                 calibration: Calibration | None = None, topics: Topics | None = None,
+                 corpus: Agreement | None = None) -> Restoration:
     calibration = calibration or Calibration.identity()
     document = tokenize(text)
     words = sum(1 for t in document.tokens if is_word(t.text))
     if not looks_english(document):
         return Restoration(text, text, (), 0.0, signature)
-    found = list(proposals(document, lm, table, settings, topics))
+    found = list(proposals(document, lm, table, settings, topics, corpus))
     scores = iter(calibration.confidences([e for p in found for _c, e in p.readings if e is not None]))
     edits: list[Edit] = []
     for proposal in found:

@@ -91,8 +91,23 @@ class Restorer:
         """How likely the document is spun, 0..1."""
         return self.restore(text).spun_score
 
-    def restore_many(self, texts, workers: int = 1, **overrides) -> list[Restoration]:
-        """Restore many texts, in ``workers`` processes that each load the model once."""
+    def restore_many(self, texts, workers: int = 1, corpus: bool = False, **overrides) -> list[Restoration]:
+        """Restore many texts, in ``workers`` processes that each load the model once.
+
+        ``corpus=True`` treats the texts as one crawl spun by one spinner: a first pass
+        gathers what every text says about each observed word (``pipeline.gather``), and
+        each text is then restored with that evidence.  It reads every text twice, in this
+        process, and holds only per-word sums between the passes.
+        """
+        if corpus:
+            from unspin.pipeline import gather, restore_text
+            from unspin.tokenize import tokenize
+
+            texts = list(texts)
+            settings = dataclasses.replace(self.settings, **overrides) if overrides else self.settings
+            agreement = gather((tokenize(text) for text in texts), self.lm, self.table, settings)
+            return [restore_text(text, self.lm, self.table, settings, self.signature + "|corpus",
+                                 self.calibration, self.topics, agreement) for text in texts]
         if workers <= 1:
             return [self.restore(text, **overrides) for text in texts]
         from unspin.batch import restore_parallel
