@@ -165,6 +165,7 @@ def render_markdown(results: dict) -> str:
         lines.append("")
     lines += render_targets(results)
     lines += render_relations(results) + render_worst(results) + render_false(results)
+    lines += render_saved("corpus.json", render_corpus)
     lines += render_saved("load_test.json", render_load) + render_saved("batch.json", render_batch)
     notes = HERE / "NOTES.md"
     if notes.exists():
@@ -196,6 +197,27 @@ def render_saved(name: str, render) -> list[str]:
     if not path.exists():
         return []
     return render(json.loads(path.read_text(encoding="utf-8")))
+
+
+def render_corpus(data: dict) -> list[str]:
+    lines = ["## Corpus mode", "",
+             f"Command: `{data['command']}`: the first {data['paragraphs']} paragraphs of each split spun at "
+             f"rate {data['rate']} with one spinner seed ({data['seed']}) for all of them, each paragraph its own "
+             "document, restored one at a time and then in corpus mode (`restore_many(texts, corpus=True)`, "
+             "`unspin batch --corpus`), where every paragraph hears what the others say about each word. "
+             "Corpus mode fits a crawl spun by one spinner; the headline numbers above are one document at a time.",
+             "", "| split | profile | F0.5 alone (P / R) | F0.5 corpus mode (P / R) | words/s alone | words/s corpus |",
+             "|---|---|---:|---:|---:|---:|"]
+    for row in data["rows"]:
+        alone, corpus = row["document"], row["corpus"]
+        if row["profile"] == "clean":
+            cells = [f"{alone['false_per_1000']} false edits / 1,000 words",
+                     f"{corpus['false_per_1000']} false edits / 1,000 words"]
+        else:
+            cells = [f"{m['f05']:.3f} ({m['precision']:.3f} / {m['recall']:.3f})" for m in (alone, corpus)]
+        lines.append(f"| {row['split']} | {row['profile']} | {cells[0]} | {cells[1]} | "
+                     f"{alone['words_per_second']} | {corpus['words_per_second']} |")
+    return lines + [""]
 
 
 def render_load(data: dict) -> list[str]:

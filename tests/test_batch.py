@@ -242,3 +242,26 @@ def test_batch_ray_engine_matches_local(tmp_path):
         outputs[engine] = (out.read_bytes(), (tmp_path / f"{engine}.errors.jsonl").read_bytes())
     assert outputs["ray"] == outputs["local"]
     assert len(outputs["ray"][0].splitlines()) == 40
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_batch_corpus_mode_matches_restore_many(tmp_path, restorer, workers):
+    texts = documents(20)
+    write_jsonl(tmp_path / "docs.jsonl", [{"text": t} for t in texts])
+    summary = run_batch(tmp_path / "docs.jsonl", tmp_path / "out.jsonl", workers=workers, model=str(TINY),
+                        shard_size=6, progress=False, corpus=True)
+    assert summary["documents"] == 20 and summary["errors"] == 0
+    want = restorer.restore_many(texts, corpus=True)
+    rows = read_jsonl(tmp_path / "out.jsonl")
+    assert [r["restored_text"] for r in rows] == [w.restored_text for w in want]
+    assert [[e["confidence"] for e in r["edits"]] for r in rows] == [[e.confidence for e in w.edits] for w in want]
+    assert all(r["signature"].endswith("|corpus") for r in rows)
+
+
+def test_batch_corpus_mode_refuses_ray(tmp_path):
+    from unspin.errors import UnspinError
+
+    write_jsonl(tmp_path / "docs.jsonl", [{"text": "He was successful Seoul."}])
+    with pytest.raises(UnspinError, match="local engine"):
+        run_batch(tmp_path / "docs.jsonl", tmp_path / "out.jsonl", engine="ray", model=str(TINY),
+                  progress=False, corpus=True)

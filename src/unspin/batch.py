@@ -74,13 +74,19 @@ def restore_texts(restorer, texts: list[str], as_dict: bool = True) -> list:
 _worker_restorer = None  # one per worker process, set by the pool initializer
 
 
-def _init_worker(factory: str, model: str | None, settings: dict) -> None:
+def _init_worker(factory: str, model: str | None, settings: dict, corpus=None) -> None:
     global _worker_restorer
     _worker_restorer = make_restorer(factory, model, settings)
+    if corpus is not None:
+        _worker_restorer = _worker_restorer.with_corpus(corpus)
 
 
 def _work(texts: list[str], as_dict: bool) -> list:
     return restore_texts(_worker_restorer, texts, as_dict)
+
+
+def _gather_work(texts: list[str]):
+    return _worker_restorer.gather(texts)
 
 
 def pss_kb(pid: int) -> int | None:
@@ -111,14 +117,35 @@ class Engine:
     model: str | None = None
     settings: dict = field(default_factory=dict)
     memory: dict = field(default_factory=dict)  # worker pid -> peak PSS in kB
+    corpus: object = None  # corpus mode: the pipeline.Agreement gathered from every document
 
 
 class LocalEngine(Engine):
     """A process pool (spawned, one model per process); ``workers == 1`` runs in-process."""
 
+    def gather(self, stream: Iterator[Shard]):
+        """Corpus mode, pass one: what every document says, merged (pipeline.gather)."""
+        texts = ([item.text for item in shard.items if item.error is None] for shard in stream)
+        if self.workers <= 1:
+            restorer = make_restorer(self.factory, self.model, self.settings)
+            parts = (restorer.gather(part) for part in texts)
+        else:
+            executor = self._executor()
+            try:
+                parts = list(executor.map(_gather_work, (part[i : i + CHUNK] for part in texts
+                                                         for i in range(0, len(part), CHUNK))))
+            finally:
+                executor.shutdown(wait=True, cancel_futures=True)
+        corpus = None
+        for part in parts:
+            corpus = part if corpus is None else corpus.merge(part)
+        return corpus
+
     def map_shards(self, stream: Iterator[Shard]) -> Iterator[tuple[Shard, list]]:
         if self.workers <= 1:
             restorer = make_restorer(self.factory, self.model, self.settings)
+            if self.corpus is not None:
+                restorer = restorer.with_corpus(self.corpus)
             for shard in stream:
                 results = [None] * len(shard.items)
                 todo = [i for i, item in enumerate(shard.items) if item.error is None]
@@ -134,7 +161,7 @@ class LocalEngine(Engine):
 
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_init_worker,
-                                   initargs=(self.factory, self.model, self.settings))
+                                   initargs=(self.factory, self.model, self.settings, self.corpus))
 
     def _sample(self, pid: int) -> None:
         value = pss_kb(pid)
@@ -319,21 +346,30 @@ class RayEngine(Engine):
 def run_batch(input_path, output_path, engine: str = "local", workers: int | None = None,
               text_field: str = "text", only_spun: float | None = None, resume: bool = False,
               address: str | None = None, model: str | None = None, settings: dict | None = None,
-              shard_size: int = 1000, factory: str = DEFAULT_FACTORY, progress: bool = True) -> dict:
-    """Restore every document of ``input_path`` into ``output_path``; return the summary."""
+              shard_size: int = 1000, factory: str = DEFAULT_FACTORY, progress: bool = True,
+              corpus: bool = False) -> dict:
+    """Restore every document of ``input_path`` into ``output_path``; return the summary.
+
+    ``corpus``: the documents are one crawl spun by one spinner; a first pass reads them
+    all and every document is then restored with what the others say (local engine).
+    """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     workers = workers or os.cpu_count() or 1
     settings = dict(settings or {})
     layout: Layout = plan(input_path, output_path)
+    if corpus and engine == "ray":
+        raise UnspinError("E030", "corpus mode (--corpus) runs on the local engine only")
     fingerprint = {"text_field": text_field, "only_spun": only_spun, "shard_size": shard_size,
-                   "model": model, "settings": settings, "factory": factory}
+                   "model": model, "settings": settings, "factory": factory, "corpus": corpus}
     state = State(layout, fingerprint, resume)
     cls = RayEngine if engine == "ray" else LocalEngine
     runner = cls(workers, factory, model, settings)
     if engine == "ray":
         runner.address = address
+    if corpus:
+        runner.corpus = runner.gather(shards(layout, shard_size, text_field))
     totals = {"documents": 0, "words": 0, "spun": 0, "errors": 0, "written": 0, "resumed_shards": 0}
     keys: list[str] = []
     started = time.monotonic()
@@ -409,10 +445,12 @@ def summary_line(summary: dict) -> str:
 @click.option("--shard-size", type=click.IntRange(1), default=1000, show_default=True,
               help="documents per output shard (the unit of --resume)")
 @click.option("--progress/--no-progress", default=True, help="show a progress bar on stderr")
+@click.option("--corpus", is_flag=True, help="the documents come from one spinner: read them all first and "
+              "restore each with what the others say (local engine; reads the input twice)")
 @click.option("--restorer", "factory", default=DEFAULT_FACTORY, hidden=True,
               help="module:callable building the restorer (for tests and custom models)")
 def batch_command(input_path, output_path, engine, workers, text_field, only_spun, resume, address,
-                  model, threshold, shard_size, progress, factory):
+                  model, threshold, shard_size, progress, corpus, factory):
     """Restore every document in INPUT (file or folder of .txt, .jsonl[.gz], .parquet) into OUTPUT.
 
     Records gain restored_text, edits, spun_score and signature.  Exit code 1 if any
@@ -421,7 +459,7 @@ def batch_command(input_path, output_path, engine, workers, text_field, only_spu
     settings = {} if threshold is None else {"threshold": threshold}
     try:
         summary = run_batch(input_path, output_path, engine, workers, text_field, only_spun, resume,
-                            address, model, settings, shard_size, factory, progress)
+                            address, model, settings, shard_size, factory, progress, corpus)
     except UnspinError as error:
         click.echo(f"unspin: {error}", err=True)
         sys.exit(1)

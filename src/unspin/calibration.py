@@ -58,6 +58,8 @@ class Evidence:
     agree_family: float = 0.0  # the same for the lemma family
     others: int = 0  # other occurrences of the observed words in the document
     claimed: float = 0.0  # the strongest claim of another observed word on the same words
+    gender_cue: float = 0.0  # log2: the document's she/her against he/his, for a pronoun reading
+    tense_cue: float = 0.0  # log2: the document's past (was, had) against present (is, has) forms
 
 
 def logit(p: float) -> float:
@@ -95,6 +97,8 @@ def features(e: Evidence) -> dict[str, float]:
         "agree_family": e.agree_family,
         "others": math.log2(1 + e.others),
         "claimed": e.claimed,
+        "gender_cue": e.gender_cue,
+        "tense_cue": e.tense_cue,
     }
     for name in RELATIONS:
         values["relation_" + name] = float(base == name)

@@ -207,10 +207,19 @@ def _family_key(words: tuple[str, ...]) -> frozenset:
 
 
 def _family_shares(ranked) -> dict[tuple[str, ...], float]:
-    """Posterior of each spun reading's lemma family (has / had / have share "have")."""
+    """Posterior of each spun reading's lemma family (has / had / have share "have"): the
+    sum over the readings whose word or lemmas overlap its own."""
     spun = [(a.candidate.words, p, _family_key(a.candidate.words)) for a, p in ranked
             if a.candidate.relation != "keep"]
-    return {words: sum(q for _w, q, other in spun if other & key) for words, _p, key in spun}
+    holders: dict[str, list[int]] = {}
+    for i, (_words, _p, key) in enumerate(spun):
+        for element in key:
+            holders.setdefault(element, []).append(i)
+    shares = {}
+    for words, _p, key in spun:
+        family = {i for element in key for i in holders[element]}
+        shares[words] = sum(spun[i][1] for i in family)
+    return shares
 
 
 class Agreement:
@@ -247,6 +256,16 @@ class Agreement:
         self.counts.update(counts)
         self._claims = None
 
+    def merge(self, other: "Agreement") -> "Agreement":
+        """Add another part of the corpus (gathered elsewhere, e.g. by a worker)."""
+        for mine, theirs in ((self.totals, other.totals), (self.families, other.families)):
+            for observed, sums in theirs.items():
+                mine.setdefault(observed, Counter()).update(sums)
+        self.sites.update(other.sites)
+        self.counts.update(other.counts)
+        self._claims = None
+        return self
+
     def occurrences(self, observed: str) -> int:
         return max(self.sites[observed], self.counts.get(observed, 0), 1)
 
@@ -270,6 +289,22 @@ class Agreement:
             return 0.0
         total = (self.families if family else self.totals).get(observed, {}).get(words, 0.0)
         return max(0.0, total - own) / others
+
+
+# Closed-class cues that a 4-gram window often cannot see: which pronoun a paragraph is
+# about ("he or she" -> she when the text says "her") and its tense ("bear" -> has or had).
+GENDER = (frozenset("she her hers herself".split()), frozenset("he him his himself".split()))
+TENSE = (frozenset("was were had did said".split()), frozenset("is are am has have does do says".split()))
+
+
+def _cue(words: tuple[str, ...], groups: tuple[frozenset, frozenset], counts: Counter) -> float:
+    """log2 of how much more the document uses the reading's group than the other group
+    (0 when the reading is in neither, or in both: "he or she")."""
+    inside = [any(w in group for w in words) for group in groups]
+    if inside[0] == inside[1]:
+        return 0.0
+    same, other = (groups[0], groups[1]) if inside[0] else (groups[1], groups[0])
+    return math.log2((1 + sum(counts[w] for w in same)) / (1 + sum(counts[w] for w in other)))
 
 
 @dataclass(frozen=True)
@@ -327,7 +362,9 @@ def _readings(ranked, keep: float, observed, c: _DocumentFacts,
                 agree=agreement.support(observed_text, candidate.words, posterior),
                 agree_family=agreement.support(observed_text, candidate.words, shares[candidate.words], family=True),
                 others=agreement.others(observed_text),
-                claimed=agreement.claimed(observed_text, candidate.words), **common)))
+                claimed=agreement.claimed(observed_text, candidate.words),
+                gender_cue=_cue(candidate.words, GENDER, c.counts),
+                tense_cue=_cue(candidate.words, TENSE, c.counts), **common)))
     return tuple(readings)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from unspin import __version__
 from unspin.calibration import Calibration
@@ -15,6 +17,9 @@ from unspin.lexicon import Lexicon
 from unspin.lm import LanguageModel, load
 from unspin.topics import Topics
 from unspin.types import Restoration
+
+if TYPE_CHECKING:
+    from unspin.pipeline import Agreement
 
 
 @dataclass(frozen=True)
@@ -32,11 +37,12 @@ class Restorer:
     """Holds a language model and a channel table; restores many texts cheaply."""
 
     def __init__(self, model: str | Path | None = None, lm: LanguageModel | None = None,
-                 lexicon: Lexicon | None = None, **settings) -> None:
+                 lexicon: Lexicon | None = None, corpus: "Agreement | None" = None, **settings) -> None:
         self.folder = data_dir(model)
         self.settings = Settings(**settings)
         self._lm = lm
         self._lexicon = lexicon
+        self.corpus = corpus  # corpus mode: what the whole crawl says (see gather)
 
     @property
     def lm(self) -> LanguageModel:
@@ -85,7 +91,27 @@ class Restorer:
         from unspin.pipeline import restore_text
 
         settings = dataclasses.replace(self.settings, **overrides) if overrides else self.settings
-        return restore_text(text, self.lm, self.table, settings, self.signature, self.calibration, self.topics)
+        signature = self.signature + ("|corpus" if self.corpus is not None else "")
+        return restore_text(text, self.lm, self.table, settings, signature, self.calibration, self.topics,
+                            self.corpus)
+
+    def with_corpus(self, corpus: "Agreement | None") -> "Restorer":
+        """This restorer (sharing its loaded model) restoring with ``corpus``."""
+        other = copy.copy(self)
+        other.corpus = corpus
+        return other
+
+    def gather(self, texts) -> "Agreement":
+        """Corpus mode, pass one: what these texts say about every word they change.
+
+        A spinner that rewrote a whole crawl used one dictionary for all of it, so the
+        readings of "produce" in one story are evidence in every other.  Set the result
+        (merged over all parts of the crawl) as ``corpus`` to restore with it.
+        """
+        from unspin.pipeline import gather
+        from unspin.tokenize import tokenize
+
+        return gather((tokenize(text) for text in texts), self.lm, self.table, self.settings)
 
     def detect(self, text: str) -> float:
         """How likely the document is spun, 0..1."""
@@ -100,14 +126,9 @@ class Restorer:
         process, and holds only per-word sums between the passes.
         """
         if corpus:
-            from unspin.pipeline import gather, restore_text
-            from unspin.tokenize import tokenize
-
             texts = list(texts)
-            settings = dataclasses.replace(self.settings, **overrides) if overrides else self.settings
-            agreement = gather((tokenize(text) for text in texts), self.lm, self.table, settings)
-            return [restore_text(text, self.lm, self.table, settings, self.signature + "|corpus",
-                                 self.calibration, self.topics, agreement) for text in texts]
+            restorer = self.with_corpus(self.gather(texts))
+            return [restorer.restore(text, **overrides) for text in texts]
         if workers <= 1:
             return [self.restore(text, **overrides) for text in texts]
         from unspin.batch import restore_parallel
