@@ -3,7 +3,8 @@
 
 Held-in data that the LM never saw: the last 2,000 lines of bbc_news (left out of the
 LM by scripts/build_lm.py; never eval/).  They are spun by the simulator (wordnet,
-thesaurus and tortured profiles at several rates, and left clean), decoded, and every
+thesaurus and tortured profiles at several rates, and left clean; each document restored
+alone, and three sets again in corpus mode), decoded, and every
 reading the decoder proposes is marked right or wrong against the gold edits.
 Gradient-boosted trees over the evidence (calibration.features) map it to P(edit is right).
 The decoding model (``--model``) must not have seen the held-out lines: it is the
@@ -29,15 +30,18 @@ sys.path.insert(0, str(ROOT / "src"))
 from unspin.calibration import FEATURES, FORMAT, Evidence, features, fit_trees  # noqa: E402
 from unspin.data import CALIBRATION_HOLDOUT as HOLDOUT  # noqa: E402
 from unspin.data import update_manifest  # noqa: E402
-from unspin.pipeline import proposals  # noqa: E402
+from unspin.pipeline import gather, proposals  # noqa: E402
 from unspin.restorer import Restorer  # noqa: E402
 from unspin.simulate import spin  # noqa: E402
 from unspin.tokenize import tokenize  # noqa: E402
 
-# (profile, rate, lines per document): most documents are 6 paragraphs, some are one
-# paragraph (less of the document to pool evidence from).
-PROFILES = [("wordnet", 0.1, 6), ("wordnet", 0.25, 6), ("wordnet", 0.4, 6), ("thesaurus", 0.25, 6),
-            ("tortured", 0.25, 6), ("wordnet", 0.0, 6)]
+# (profile, rate, mode), documents of 6 lines.  "document": a spinner seed per document,
+# each restored alone; "corpus": one seed for all of them (one spinner, one dictionary),
+# restored in corpus mode (pipeline.gather first).
+PROFILES = [("wordnet", 0.1, "document"), ("wordnet", 0.25, "document"), ("wordnet", 0.4, "document"),
+            ("thesaurus", 0.25, "document"), ("tortured", 0.25, "document"), ("wordnet", 0.0, "document"),
+            ("wordnet", 0.25, "corpus"), ("thesaurus", 0.25, "corpus"), ("tortured", 0.25, "corpus")]
+LINES_PER_DOCUMENT = 6
 
 
 def held_out_lines(corpus: Path, count: int) -> list[str]:
@@ -46,14 +50,18 @@ def held_out_lines(corpus: Path, count: int) -> list[str]:
     return lines[:count]
 
 
-def labelled_readings(restorer: Restorer, lines: list[str], profile: str, rate: float, size: int):
+def labelled_readings(restorer: Restorer, lines: list[str], profile: str, rate: float, mode: str):
     """(evidence, right?) for every reading of every span the decoder changes."""
-    for seed, start in enumerate(range(0, len(lines), size)):
-        text = "\n".join(lines[start : start + size])
-        gold = spin(text, profile=profile, seed=seed, rate=rate)
+    starts = range(0, len(lines), LINES_PER_DOCUMENT)
+    golds = [spin("\n".join(lines[start : start + LINES_PER_DOCUMENT]), profile=profile,
+                  seed=0 if mode == "corpus" else seed, rate=rate) for seed, start in enumerate(starts)]
+    corpus = None
+    if mode == "corpus":
+        corpus = gather((tokenize(gold.spun) for gold in golds), restorer.lm, restorer.table, restorer.settings)
+    for gold in golds:
         wanted = {(g.spun_start, g.spun_end): g.original.lower() for g in gold.edits}
         for proposal in proposals(tokenize(gold.spun), restorer.lm, restorer.table, restorer.settings,
-                                  restorer.topics):
+                                  restorer.topics, corpus):
             span = (proposal.tokens[proposal.begin].start, proposal.tokens[proposal.end - 1].end)
             for candidate, evidence in proposal.readings:
                 if evidence is not None:
@@ -78,9 +86,9 @@ def main() -> None:
         restorer = Restorer(args.model or args.out)
         lines = held_out_lines(args.corpus, args.lines)
         samples = []
-        for profile, rate, size in PROFILES:
-            found = list(labelled_readings(restorer, lines, profile, rate, size))
-            print(f"{profile} {rate} ({size} lines per document): {len(found)} readings, {sum(r for _, r in found)} right", flush=True)
+        for profile, rate, mode in PROFILES:
+            found = list(labelled_readings(restorer, lines, profile, rate, mode))
+            print(f"{profile} {rate} ({mode}): {len(found)} readings, {sum(r for _, r in found)} right", flush=True)
             samples += found
         if args.dump:
             args.dump.write_text("".join(json.dumps({"evidence": dataclasses.asdict(e), "right": r}) + "\n"

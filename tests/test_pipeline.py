@@ -120,7 +120,9 @@ def test_kept_occurrences_of_a_changed_word_are_proposed(tiny_restorer):
 
 
 def test_gather_pools_a_corpus(tiny_restorer):
-    from unspin.pipeline import gather
+    from collections import Counter
+
+    from unspin.pipeline import Agreement, gather
     from unspin.tokenize import tokenize
 
     texts = ["He was successful Seoul.", "They were successful the house.", "Le chat est noir et le chien est blanc ici."]
@@ -130,6 +132,7 @@ def test_gather_pools_a_corpus(tiny_restorer):
     # the second occurrence hears what the first story said
     assert corpus.support("successful", ("in",), 0.0) > 0.5
     assert "chat" not in corpus.counts  # a non-English text is not read
+    assert corpus.corpus and not Agreement.of([], Counter()).corpus  # the trees are told which
 
 
 def test_restore_many_in_corpus_mode_keeps_the_edit_invariants(tiny_restorer):

@@ -142,7 +142,7 @@ def gather(documents, lm: LanguageModel, table: ReadingTable, settings) -> Agree
     A spinner that rewrote a whole crawl used one dictionary for all of it, so the
     readings of "produce" in one story are evidence in every other story.
     """
-    corpus = Agreement()
+    corpus = Agreement(corpus=True)
     for document in documents:
         if looks_english(document):
             facts, decoded = _decode(document, lm, table, settings, None)
@@ -232,7 +232,8 @@ class Agreement:
     corpus of any size.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, corpus: bool = False) -> None:
+        self.corpus = corpus  # gathered over a corpus (not one document)
         self.totals: dict[str, Counter] = {}  # observed -> words -> summed posterior
         self.families: dict[str, Counter] = {}  # observed -> words -> summed lemma-family posterior
         self.sites: Counter = Counter()  # observed -> occurrences read
@@ -364,7 +365,7 @@ def _readings(ranked, keep: float, observed, c: _DocumentFacts,
                 others=agreement.others(observed_text),
                 claimed=agreement.claimed(observed_text, candidate.words),
                 gender_cue=_cue(candidate.words, GENDER, c.counts),
-                tense_cue=_cue(candidate.words, TENSE, c.counts), **common)))
+                tense_cue=_cue(candidate.words, TENSE, c.counts), corpus=agreement.corpus, **common)))
     return tuple(readings)
 
 
