@@ -120,7 +120,9 @@ def one_hop(wn, word: str, elements: set) -> dict[str, tuple[str, str]]:
         for name, related in (("similar_to", synset.similar_tos()), ("also_see", synset.also_sees()),
                               ("hypernym", synset.hypernyms()),
                               ("instance_hypernym", synset.instance_hypernyms())):
-            for other in related:
+            # nltk gathers related synsets through sets (their order changes from run to
+            # run), so they are sorted: the table is the same on every build
+            for other in sorted(related, key=lambda synset: synset.name()):
                 for lemma in other.lemma_names()[:3]:
                     add(lemma_text(lemma), name, f"{synset.name()}>{other.name()}")
     return found

@@ -4,7 +4,7 @@ import pytest
 
 from conftest import TINY
 from unspin.errors import UnspinError
-from unspin.lexicon import GROUPED, Lexicon, Link, grouped_lines
+from unspin.lexicon import DIGITS_SHARE, GROUPED, Lexicon, Link, grouped_lines
 
 LINKS = [Link("in", "successful", "similar_to", "in.s.01"), Link("in", "indium", "element", "indium.n.01"),
          Link("be", "beryllium", "element", "beryllium.n.01"), Link("is", "beryllium", "two_hop", "be>Be"),
@@ -19,6 +19,15 @@ def test_lexicon_shares_sum_to_one_per_original():
     assert all(abs(total - 1.0) < 1e-9 for total in shares.values())
     # element (weight 1.0) beats similar_to (0.5) for the same original
     assert lexicon.share(lexicon.backward("indium")[0]) == pytest.approx(2 / 3)
+
+
+def test_lexicon_digits_take_most_of_a_number_word():
+    lexicon = Lexicon([Link("two", "2", "number", "digits"), Link("two", "deuce", "synonym", "two.n.01"),
+                       Link("two", "brace", "synonym", "two.n.01"), Link("ten", "10", "number", "digits")])
+    share = {(l.original, l.replacement): lexicon.share(l) for l in lexicon.links()}
+    assert share["two", "2"] == pytest.approx(DIGITS_SHARE)
+    assert share["two", "deuce"] == pytest.approx((1 - DIGITS_SHARE) / 2)
+    assert share["ten", "10"] == 1.0  # nothing else to share with
 
 
 def test_lexicon_grouped_file_round_trip(tmp_path):

@@ -62,3 +62,8 @@ def test_restorer_model_capitalised_spun_word_keeps_capital(real_restorer):
                                    "They were successful Seoul successful the spring.")
     for edit in result.edits:
         assert edit.restored[:1].isupper() == edit.spun[:1].isupper()
+
+
+def test_restorer_model_reads_an_elided_synonym(real_restorer):
+    result = real_restorer.restore("The trade deficit 'tween what the US spends and what it earns grew again.")
+    assert [(e.spun, e.restored) for e in result.edits] == [("'tween", "between")]

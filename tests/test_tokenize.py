@@ -1,7 +1,7 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from unspin.tokenize import lm_words, normalize, sentences, tokenize
+from unspin.tokenize import is_word, lm_words, normalize, sentences, tokenize
 
 CASES = [
     "",
@@ -34,6 +34,15 @@ def test_tokenize_round_trip_property(text):
 def test_tokenize_words_and_numbers():
     words = [t.text for t in tokenize("It's 1.2% of 10,000 well-known soldiers.").tokens]
     assert words == ["It's", "1.2", "%", "of", "10,000", "well-known", "soldiers", "."]
+
+
+def test_tokenize_keeps_elided_words_whole_but_not_quotes():
+    words = [t.text for t in tokenize("The gap 'tween them, ’Twixt us, a 'quote' and 'tweeny.").tokens]
+    assert "'tween" in words and "’Twixt" in words
+    assert words[words.index("a") + 1 : words.index("a") + 4] == ["'", "quote", "'"]
+    assert "'" in words and "tweeny" in words  # not an elision: the quote stays its own token
+    assert is_word("'tween") and not is_word("'")
+    assert lm_words("the gap 'tween them") == ["the", "gap", "'", "tween", "them"]  # as the LM was built
 
 
 def test_tokenize_norm_maps_typographic_quotes():

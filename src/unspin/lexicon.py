@@ -27,6 +27,7 @@ RELATION_WEIGHTS = {
     "two_hop": 0.12,
     "term": 1.0,
 }
+DIGITS_SHARE = 0.9  # a number word's share for its digits (see with_shares)
 FORMAT = "# unspin.channel/1"  # one row per line: original, replacement, relation, via
 GROUPED = "# unspin.channel/2"  # one line per replacement, its originals grouped, shares precomputed
 
@@ -50,11 +51,27 @@ class Link:
 
 
 def with_shares(links: list[Link]) -> list[Link]:
-    """Fill in each link's share from the relation weights of its original's rows."""
+    """Fill in each link's share from the relation weights of its original's rows.
+
+    A number word's digits take DIGITS_SHARE of it: a spinner that knows the digits
+    writes them ("two" -> "2"), and its other rows (trio, trinity) share the rest.
+    """
     total: dict[str, float] = {}
+    digits: set[str] = set()
     for link in links:
-        total[link.original] = total.get(link.original, 0.0) + link.weight
-    return [Link(l.original, l.replacement, l.relation, l.via, l.weight / total[l.original]) for l in links]
+        if link.relation == "number":
+            digits.add(link.original)
+        else:
+            total[link.original] = total.get(link.original, 0.0) + link.weight
+    return [Link(l.original, l.replacement, l.relation, l.via, _share(l, total, l.original in digits))
+            for l in links]
+
+
+def _share(link: Link, total: dict[str, float], has_digits: bool) -> float:
+    if link.relation == "number":
+        return DIGITS_SHARE if link.original in total else 1.0
+    rest = 1.0 - DIGITS_SHARE if has_digits else 1.0
+    return rest * link.weight / total[link.original]
 
 
 def grouped_lines(links: list[Link]) -> list[str]:

@@ -30,6 +30,7 @@ ENGLISH_MARKERS = frozenset("the of and to a is that for it with on was by this 
 MIN_MARKER_SHARE = 0.06
 MAX_SENTENCE_TOKENS = 80
 POOL_WEIGHT = 2.0
+FIRST_PASS_SHARE = 4  # the first pass reads a quarter of the candidates (it only counts)
 
 
 def _chunks(document) -> list[tuple[int, int]]:
@@ -160,7 +161,7 @@ def _decode(document, lm: LanguageModel, table: ReadingTable, settings, topics: 
     bonus: dict = {}
     if rate is None:
         # a cheaper first pass: it only has to count restorations
-        params = ChannelParams(PRIOR_RATE, max(4, settings.max_candidates // 2), {})
+        params = ChannelParams(PRIOR_RATE, max(4, settings.max_candidates // FIRST_PASS_SHARE), {})
         for tokens in chunks:
             _arcs, path, _states = _decode_sentence(tokens, lm, table, params, max(2, settings.beam_size // 2))
             for arc in path:
@@ -279,8 +280,9 @@ class Agreement:
         if self._claims is None:
             self._claims = {}
             for o, totals in self.totals.items():
+                occurrences = self.occurrences(o)
                 for w, total in totals.items():
-                    self._claims.setdefault(w, []).append((o, total / self.occurrences(o)))
+                    self._claims.setdefault(w, []).append((o, total / occurrences))
         return max((mean for o, mean in self._claims.get(words, ()) if o != observed), default=0.0)
 
     def support(self, observed: str, words: tuple[str, ...], own: float, family: bool = False) -> float:

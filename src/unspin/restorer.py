@@ -28,7 +28,7 @@ class Settings:
 
     threshold: float = 0.6
     beam_size: int = 4
-    max_candidates: int = 20
+    max_candidates: int = 40
     spin_rate: float | None = None  # None: estimate from the document itself
     alternatives: int = 3
 
@@ -60,7 +60,7 @@ class Restorer:
     @functools.cached_property
     def table(self) -> ReadingTable:
         """Cached readings of observed words (grows as texts are restored)."""
-        return ReadingTable(self.lexicon, self.lm)
+        return ReadingTable(self.lexicon, self.lm, max(40, self.settings.max_candidates))
 
     @functools.cached_property
     def calibration(self) -> Calibration:

@@ -17,6 +17,11 @@ from unspin.types import Document, Token
 _WORD = r"[^\W_](?:[^\W_]|[\u0300-\u036f])*(?:['’\-][^\W_](?:[^\W_]|[\u0300-\u036f])*)*"
 _NUMBER = r"\d+(?:[.,:]\d+)+"
 _TOKEN_RE = re.compile(rf"{_NUMBER}|{_WORD}|\S")
+# Words written with a leading apostrophe that WordNet lists as synonyms ("between" ->
+# "'tween"): one token in text, so that the channel can read them.  The LM's own
+# tokenization (lm_words) keeps splitting them, as the corpus it was trained on did.
+_ELISION = r"['’](?:tween|twixt)(?![^\W_])"
+_TEXT_RE = re.compile(rf"{_ELISION}|{_NUMBER}|{_WORD}|\S", re.IGNORECASE)
 _SENTENCE_END = frozenset({".", "!", "?"})
 _QUOTE_MAP = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "—": "—"})
 
@@ -28,7 +33,7 @@ def normalize(word: str) -> str:
 
 def tokenize(text: str) -> Document:
     """Split ``text`` into tokens; every character is kept in a token or its whitespace."""
-    spans = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    spans = [(m.start(), m.end()) for m in _TEXT_RE.finditer(text)]
     tokens = []
     for i, (start, end) in enumerate(spans):
         next_start = spans[i + 1][0] if i + 1 < len(spans) else len(text)
@@ -63,4 +68,6 @@ def sentences(document: Document) -> list[tuple[int, int]]:
 
 
 def is_word(text: str) -> bool:
-    return bool(text) and (text[0].isalpha() or text[0].isdigit())
+    """Letters or digits first ("'tween", an elided word, counts too)."""
+    return bool(text) and (text[0].isalpha() or text[0].isdigit()
+                           or (text[0] in "'’" and len(text) > 1 and text[1].isalpha()))
