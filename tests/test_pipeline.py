@@ -144,3 +144,19 @@ def test_restore_many_in_corpus_mode_keeps_the_edit_invariants(tiny_restorer):
         assert result.signature.endswith("|corpus")
     assert results[0].restored_text == "He was in Seoul."
     assert results[3].edits == ()
+
+
+def test_pronoun_and_tense_cues_follow_the_document():
+    from collections import Counter
+
+    from unspin.pipeline import GENDER, TENSE, _cue, _tenses, _verb_cue, tense
+
+    counts = Counter("she said her firm rose and profits fell as she had hoped she said".split())
+    assert _cue(("she",), GENDER, counts) > 0 > _cue(("he",), GENDER, counts)
+    assert _cue(("he", "or", "she"), GENDER, counts) == 0.0  # in both groups
+    assert _cue(("was",), TENSE, counts) > 0 > _cue(("is",), TENSE, counts)
+    assert [tense(w) for w in ("was", "is", "rose", "seems", "said", "says", "house", "profits")] == [1, -1, 1, -1, 1, -1, 0, 0]
+    past, present = _tenses(counts)
+    assert past == 6 and present == 0  # said x2, rose, fell, had, hoped
+    assert _verb_cue(("made",), (past, present)) > 0 > _verb_cue(("seems",), (past, present))
+    assert _verb_cue(("house",), (past, present)) == 0.0 and _verb_cue(("in", "order"), (past, present)) == 0.0

@@ -60,6 +60,7 @@ class Evidence:
     claimed: float = 0.0  # the strongest claim of another observed word on the same words
     gender_cue: float = 0.0  # log2: the document's she/her against he/his, for a pronoun reading
     tense_cue: float = 0.0  # log2: the document's past (was, had) against present (is, has) forms
+    verb_tense_cue: float = 0.0  # log2: the same over every verb form (rose, says), signed by the reading's tense
     corpus: bool = False  # agreement gathered over a corpus (corpus mode), not one document
 
 
@@ -100,6 +101,7 @@ def features(e: Evidence) -> dict[str, float]:
         "claimed": e.claimed,
         "gender_cue": e.gender_cue,
         "tense_cue": e.tense_cue,
+        "verb_tense_cue": e.verb_tense_cue,
         "corpus": float(e.corpus),
     }
     for name in RELATIONS:

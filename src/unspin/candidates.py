@@ -52,7 +52,7 @@ def lemmas(word: str) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=65536)
-def _tags(word: str) -> tuple[str, ...]:
+def tags(word: str) -> tuple[str, ...]:
     """Penn tags whose inflection of some lemma gives ``word`` (e.g. troopers -> NNS)."""
     from lemminflect import getAllInflections
 
@@ -125,11 +125,11 @@ class ReadingTable:
         for link in self.lexicon.backward(observed):
             add(tuple(link.original.split()), link.relation, link.original, math.log10(self.lexicon.share(link)))
         # Re-inflected paths: "troopers" -> trooper -> soldier -> "soldiers".
-        tags = _tags(observed) if " " not in observed else ()
-        for lemma in lemmas(observed) if tags else ():
+        penn = tags(observed) if " " not in observed else ()
+        for lemma in lemmas(observed) if penn else ():
             links = sorted(self.lexicon.backward(lemma), key=lambda l: -self.lexicon.share(l))
             for link in links[: self.max_readings]:
-                for form in _inflect(link.original, tags):
+                for form in _inflect(link.original, penn):
                     add(tuple(form.split()), link.relation + "+inflection", link.original,
                         math.log10(self.lexicon.share(link) * REINFLECTION_FACTOR))
         unigram = self.lm.unigram

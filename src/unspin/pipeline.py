@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from unspin.calibration import MIN_POSTERIOR, Calibration, Evidence
-from unspin.candidates import ChannelParams, ReadingTable, lemmas, lattice
+from unspin.candidates import ChannelParams, ReadingTable, lemmas, lattice, tags
 from unspin.decode import best_path, posteriors
 from unspin.lm import LanguageModel
 from unspin.surface import article_edits, match_case, reason
@@ -171,7 +171,7 @@ def _decode(document, lm: LanguageModel, table: ReadingTable, settings, topics: 
         bonus = _pool(pairs)
     counts = Counter(t.norm for t in document.tokens if is_word(t.text))
     facts = _DocumentFacts(rate, pairs, _present(document, lexicon), _related(counts), counts,
-                           topics.context(counts) if topics is not None else None, lm, lexicon)
+                           topics.context(counts) if topics is not None else None, lm, lexicon, _tenses(counts))
     params = ChannelParams(rate, settings.max_candidates, bonus, facts.present)
     return facts, [(tokens, *_decode_sentence(tokens, lm, table, params, settings.beam_size)) for tokens in chunks]
 
@@ -294,10 +294,43 @@ class Agreement:
         return max(0.0, total - own) / others
 
 
-# Closed-class cues that a 4-gram window often cannot see: which pronoun a paragraph is
+# Closed-class cues that an n-gram window often cannot see: which pronoun a paragraph is
 # about ("he or she" -> she when the text says "her") and its tense ("bear" -> has or had).
 GENDER = (frozenset("she her hers herself".split()), frozenset("he him his himself".split()))
 TENSE = (frozenset("was were had did said".split()), frozenset("is are am has have does do says".split()))
+
+
+def tense(word: str) -> int:
+    """+1 for a past form (was, said, rose), -1 for a present one (is, says), else 0."""
+    if word in TENSE[0]:
+        return 1
+    if word in TENSE[1]:
+        return -1
+    found = set(tags(word))
+    if "VBD" in found and not found & {"VBZ", "VBP", "VB", "VBG"}:
+        return 1
+    if "VBZ" in found and not found & {"VBD", "NNS"}:  # not "profits": plural nouns are commoner
+        return -1
+    return 0
+
+
+def _tenses(counts: Counter) -> tuple[int, int]:
+    """How many past and present verb forms the document uses."""
+    past = present = 0
+    for word, count in counts.items():
+        sign = tense(word)
+        if sign > 0:
+            past += count
+        elif sign < 0:
+            present += count
+    return past, present
+
+
+def _verb_cue(words: tuple[str, ...], tenses: tuple[int, int]) -> float:
+    """log2 of the document's past against present verb forms, signed by the tense of the
+    reading (0 for a reading that is neither: "make", "house")."""
+    sign = tense(words[0]) if len(words) == 1 else 0
+    return sign * math.log2((1 + tenses[0]) / (1 + tenses[1])) if sign else 0.0
 
 
 def _cue(words: tuple[str, ...], groups: tuple[frozenset, frozenset], counts: Counter) -> float:
@@ -322,6 +355,7 @@ class _DocumentFacts:
     topics: TopicContext | None
     lm: LanguageModel
     lexicon: object
+    tenses: tuple[int, int] = (0, 0)  # past and present verb forms in the document
 
 
 def _observed(tokens, arc: Arc) -> str:
@@ -367,7 +401,8 @@ def _readings(ranked, keep: float, observed, c: _DocumentFacts,
                 others=agreement.others(observed_text),
                 claimed=agreement.claimed(observed_text, candidate.words),
                 gender_cue=_cue(candidate.words, GENDER, c.counts),
-                tense_cue=_cue(candidate.words, TENSE, c.counts), corpus=agreement.corpus, **common)))
+                tense_cue=_cue(candidate.words, TENSE, c.counts), verb_tense_cue=_verb_cue(candidate.words, c.tenses),
+                corpus=agreement.corpus, **common)))
     return tuple(readings)
 
 
