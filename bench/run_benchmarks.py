@@ -166,7 +166,8 @@ def render_markdown(results: dict) -> str:
     lines += render_targets(results)
     lines += render_relations(results) + render_worst(results) + render_false(results)
     lines += render_saved("corpus.json", render_corpus)
-    lines += render_saved("load_test.json", render_load) + render_saved("batch.json", render_batch)
+    lines += [line for name, render in (("load_test.json", render_load), ("batch.json", render_batch))
+              for line in stale_note(render_saved(name, render), name, results["signature"])]
     notes = HERE / "NOTES.md"
     if notes.exists():
         lines += [notes.read_text(encoding="utf-8").rstrip(), ""]
@@ -190,6 +191,18 @@ def render_targets(results: dict) -> list[str]:
     lines = ["## Targets (issue 2)", "", "| target | wanted | measured | met |", "|---|---|---:|---|"]
     lines += [f"| {name} | {wanted} | {got} | {'yes' if ok else '**no**'} |" for name, wanted, got, ok in rows]
     return lines + [""]
+
+
+def stale_note(lines: list[str], name: str, signature: str) -> list[str]:
+    """Say so under a saved section's heading when it was measured with another restorer."""
+    path = HERE / name
+    if not lines or not path.exists():
+        return lines
+    measured = json.loads(path.read_text(encoding="utf-8")).get("signature")
+    if measured == signature:
+        return lines
+    said = f"`{measured}`" if measured else "a restorer it did not record"
+    return lines[:2] + [f"*Measured with {said}, not the one above; not re-run since.*", ""] + lines[2:]
 
 
 def render_saved(name: str, render) -> list[str]:
