@@ -7,20 +7,17 @@ dictionary each; WORST=N lists the N commonest errors).  Prints P / R / F0.5 per
 
     python bench/dev_loop.py [FROM] [TO] [profiles, comma-separated] [rate]
 """
-import lzma
 import os
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+from run_benchmarks import SEED, paragraphs  # also puts src/ on the path
 
-from unspin.evaluate import evaluate  # noqa: E402
+from unspin.evaluate import evaluate, words  # noqa: E402
 from unspin.restorer import Restorer  # noqa: E402
 from unspin.simulate import spin  # noqa: E402
 
-SEEDS = [int(seed) for seed in os.environ.get("SEEDS", "0").split(",")]
+SEEDS = [int(seed) for seed in os.environ.get("SEEDS", str(SEED)).split(",")]
 ENV = {"THR": ("threshold", float), "CAND": ("max_candidates", int), "BEAM": ("beam_size", int)}
 
 
@@ -29,8 +26,7 @@ def main() -> None:
     stop = int(sys.argv[2]) if len(sys.argv) > 2 else 600
     profiles = sys.argv[3].split(",") if len(sys.argv) > 3 else ["wordnet"]
     rate = float(sys.argv[4]) if len(sys.argv) > 4 else 0.25
-    with lzma.open(ROOT.parent / "shared" / "corpus" / "eval" / "news_dev.txt.xz", "rt") as handle:
-        texts = [line for line in handle.read().splitlines() if line.strip()][start:stop]
+    texts = paragraphs("dev", stop)[start:]
     settings = {name: cast(os.environ[key]) for key, (name, cast) in ENV.items() if key in os.environ}
     restorer = Restorer(os.environ.get("MODEL"), **settings)
     restorer.restore("warm up")
@@ -38,8 +34,8 @@ def main() -> None:
         if profile == "clean":
             restored = [restorer.restore(t) for t in texts]
             edits = sum(len(r.edits) for r in restored)
-            words = sum(len(t.split()) for t in texts)
-            print(f"clean: {edits} false edits, {1000 * edits / words:.2f} per 1,000 words", flush=True)
+            count = sum(len(words(t)) for t in texts)
+            print(f"clean: {edits} false edits, {1000 * edits / count:.2f} per 1,000 words", flush=True)
             continue
         golds = [spin(text, profile, seed, rate) for seed in SEEDS for text in texts]
         began = time.perf_counter()

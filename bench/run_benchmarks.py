@@ -166,8 +166,8 @@ def render_markdown(results: dict) -> str:
     lines += render_targets(results)
     lines += render_relations(results) + render_worst(results) + render_false(results)
     lines += render_saved("corpus.json", render_corpus)
-    lines += [line for name, render in (("load_test.json", render_load), ("batch.json", render_batch))
-              for line in stale_note(render_saved(name, render), name, results["signature"])]
+    lines += render_saved("load_test.json", render_load, results["signature"])
+    lines += render_saved("batch.json", render_batch, results["signature"])
     notes = HERE / "NOTES.md"
     if notes.exists():
         lines += [notes.read_text(encoding="utf-8").rstrip(), ""]
@@ -193,23 +193,19 @@ def render_targets(results: dict) -> list[str]:
     return lines + [""]
 
 
-def stale_note(lines: list[str], name: str, signature: str) -> list[str]:
-    """Say so under a saved section's heading when it was measured with another restorer."""
-    path = HERE / name
-    if not lines or not path.exists():
-        return lines
-    measured = json.loads(path.read_text(encoding="utf-8")).get("signature")
-    if measured == signature:
-        return lines
-    said = f"`{measured}`" if measured else "a restorer it did not record"
-    return lines[:2] + [f"*Measured with {said}, not the one above; not re-run since.*", ""] + lines[2:]
-
-
-def render_saved(name: str, render) -> list[str]:
+def render_saved(name: str, render, signature: str | None = None) -> list[str]:
+    """A section from a saved result; with ``signature``, a line under its heading when it
+    was measured with another restorer."""
     path = HERE / name
     if not path.exists():
         return []
-    return render(json.loads(path.read_text(encoding="utf-8")))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    lines = render(data)
+    measured = data.get("signature")
+    if signature is None or measured == signature:
+        return lines
+    said = f"`{measured}`" if measured else "a restorer it did not record"
+    return lines[:2] + [f"*Measured with {said}, not the one above; not re-run since.*", ""] + lines[2:]
 
 
 def render_corpus(data: dict) -> list[str]:

@@ -17,6 +17,7 @@ from unspin.tokenize import is_word
 from unspin.types import Arc, Candidate, Token
 
 MAX_CACHED_READINGS = 300_000
+MAX_READINGS = 40  # readings kept per observed string (the most a span can be given)
 REINFLECTION_FACTOR = 0.3  # a re-inflected path is less likely than a literal one
 CAPITAL_FACTOR = 0.08  # most spinners leave capitalised words alone
 # A spinner keeps one replacement per word: an original that the document still uses
@@ -97,7 +98,7 @@ class ReadingTable:
     """Cached readings per observed string: the lexicon read backwards, re-inflected,
     limited to words the LM knows and ranked by ``log10_share + unigram(original)``."""
 
-    def __init__(self, lexicon: Lexicon, lm, max_readings: int = 40) -> None:
+    def __init__(self, lexicon: Lexicon, lm, max_readings: int = MAX_READINGS) -> None:
         self.lexicon = lexicon
         self.lm = lm
         self.max_readings = max_readings

@@ -355,7 +355,7 @@ class _DocumentFacts:
     topics: TopicContext | None
     lm: LanguageModel
     lexicon: object
-    tenses: tuple[int, int] = (0, 0)  # past and present verb forms in the document
+    tenses: tuple[int, int]  # past and present verb forms in the document
 
 
 def _observed(tokens, arc: Arc) -> str:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from unspin import __version__
 from unspin.calibration import Calibration
-from unspin.candidates import ReadingTable
+from unspin.candidates import MAX_READINGS, ReadingTable
 from unspin.data import checksum_prefix, data_dir, model_file, read_manifest
 from unspin.lexicon import Lexicon
 from unspin.lm import LanguageModel, load
@@ -60,7 +60,7 @@ class Restorer:
     @functools.cached_property
     def table(self) -> ReadingTable:
         """Cached readings of observed words (grows as texts are restored)."""
-        return ReadingTable(self.lexicon, self.lm, max(40, self.settings.max_candidates))
+        return ReadingTable(self.lexicon, self.lm, max(MAX_READINGS, self.settings.max_candidates))
 
     @functools.cached_property
     def calibration(self) -> Calibration:
