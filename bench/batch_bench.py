@@ -43,13 +43,13 @@ class NullRestorer:
 
 def build_corpus(path: Path, size_mb: float, paragraphs: int, model: str | None) -> None:
     from unspin.simulate import default_resources, spin
+    from unspin.textio import atomic_path
 
     resources = default_resources(model)
     files = sorted(f for f in glob.glob(f"{CORPUS}/*news*.txt.xz") if "/eval/" not in f)
     target = int(size_mb * 1_000_000)
     written, number = 0, 0
-    partial = path.with_name(path.name + ".part")
-    with gzip.open(partial, "wt", encoding="utf-8") as out:
+    with atomic_path(path) as partial, gzip.open(partial, "wt", encoding="utf-8") as out:
         sources = [(Path(f).name, lzma.open(f, "rt", encoding="utf-8")) for f in files]
         while written < target and sources:
             for name, handle in list(sources):  # round robin over the news sources
@@ -63,7 +63,6 @@ def build_corpus(path: Path, size_mb: float, paragraphs: int, model: str | None)
                                       "gold_edits": len(spun.edits)}, ensure_ascii=False) + "\n")
                 written += len(spun.spun.encode("utf-8"))
                 number += 1
-    os.replace(partial, path)
 
 
 def take_slice(corpus: Path, path: Path, size_mb: float) -> int:

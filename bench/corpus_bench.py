@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -29,6 +28,7 @@ from run_benchmarks import SEED, _identity, paragraphs  # noqa: E402
 from unspin.evaluate import Counts, evaluate, judge  # noqa: E402
 from unspin.restorer import Restorer  # noqa: E402
 from unspin.simulate import spin  # noqa: E402
+from unspin.textio import write_atomic  # noqa: E402
 
 OUT = ROOT / "bench" / "corpus.json"
 PROFILES = ("wordnet", "thesaurus", "tortured")
@@ -70,9 +70,7 @@ def main() -> None:
     result = {"command": "python bench/corpus_bench.py" + (f" --paragraphs {args.paragraphs}" if args.paragraphs != 200 else ""),
               "date": datetime.date.today().isoformat(), "paragraphs": args.paragraphs, "seed": SEED,
               "rate": RATE, "signature": restorer.signature, "rows": rows}
-    partial = OUT.with_suffix(".part")
-    partial.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    os.replace(partial, OUT)
+    write_atomic(OUT, json.dumps(result, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from unspin.evaluate import snippet, evaluate, run_restorer  # noqa: E402
 from unspin.simulate import PROFILES, changed_word_share, spin  # noqa: E402
+from unspin.textio import write_atomic  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "eval"
 SPLITS = {"dev": "news_dev.txt.xz", "test": "news_test.txt.xz"}
@@ -328,10 +329,8 @@ def main() -> None:
         results = json.loads(RESULTS.read_text(encoding="utf-8"))
     else:
         results = measure(args.paragraphs, args.splits.split(","))
-        partial = RESULTS.with_suffix(".part")
-        partial.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(partial, RESULTS)
-    MARKDOWN.write_text(render_markdown(results), encoding="utf-8")
+        write_atomic(RESULTS, json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    write_atomic(MARKDOWN, render_markdown(results))
     render_plot(results)
     print(f"wrote {RESULTS.name}, {MARKDOWN.name}, {PLOT.name}")
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import os
 import shutil
 import sys
 import tempfile
@@ -26,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from unspin.data import update_manifest  # noqa: E402
+from unspin.textio import atomic_path  # noqa: E402
 from unspin.lexicon import GROUPED, RELATION_WEIGHTS, Link, grouped_lines  # noqa: E402
 
 WORDNET = Path("/usr/share/wordnet")
@@ -183,14 +183,12 @@ def main() -> None:
             rows.extend(rows_for(wn, word, elements, rank < MAX_TWO_HOP_ORIGINALS))
 
     path = args.out / "channel.tsv.gz"
-    partial = path.with_suffix(".part")
     links = [Link(*row) for row in sorted(set(rows))]
-    with gzip.open(partial, "wt", encoding="utf-8", compresslevel=9) as handle:
+    with atomic_path(path) as partial, gzip.open(partial, "wt", encoding="utf-8", compresslevel=9) as handle:
         handle.write(f"{GROUPED}\treplacement\t(original\trelation\tvia\tshare)...\n")
         handle.write("\t".join(["# originals", *sorted({link.original for link in links})]) + "\n")
         for line in grouped_lines(links):
             handle.write(line + "\n")
-    os.replace(partial, path)
     update_manifest(args.out, "channel.tsv.gz", {
         "format": "unspin.channel/2", "rows": len(set(rows)), "relation_weights": RELATION_WEIGHTS,
         "sources": ["WordNet 3.0 (Debian wordnet-base; WordNet licence, permissive)",

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import collections
 import lzma
-import os
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from unspin.data import CALIBRATION_HOLDOUT as HOLDOUT  # noqa: E402
 from unspin.data import update_manifest  # noqa: E402
+from unspin.textio import atomic_path  # noqa: E402
 from unspin.tokenize import lm_words  # noqa: E402
 
 # (file, licence, times counted, max words taken)
@@ -88,12 +88,10 @@ def write_corpus(corpus: Path, sink, counts: collections.Counter, sizes: dict, h
 
 
 def write_unigrams(path: Path, counts: collections.Counter) -> None:
-    partial = path.with_suffix(".part")
-    with open(partial, "w", encoding="utf-8") as handle:
+    with atomic_path(path) as partial, open(partial, "w", encoding="utf-8") as handle:
         handle.write("# unspin.unigrams/1\tword\tcount\n")
         for word, count in counts.most_common(120_000):
             handle.write(f"{word}\t{count}\n")
-    os.replace(partial, path)
 
 
 def main() -> None:
@@ -127,11 +125,9 @@ def main() -> None:
             write_unigrams(args.out / "unigrams.tsv", counts)
         if lmplz.wait() != 0:
             raise SystemExit("lmplz failed")
-        binary = args.out / "lm.binary"
-        partial = binary.with_suffix(".binary.part")
-        subprocess.run([str(args.kenlm_bin / "build_binary"), "-q", "8", "-b", "8", "-a", "64", "trie",
-                        str(arpa), str(partial)], check=True)
-        os.replace(partial, binary)
+        with atomic_path(args.out / "lm.binary") as partial:
+            subprocess.run([str(args.kenlm_bin / "build_binary"), "-q", "8", "-b", "8", "-a", "64", "trie",
+                            str(arpa), str(partial)], check=True)
 
     sources = [
         {"file": name, "licence": licence,

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import lzma
 import math
-import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -28,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from unspin.data import update_manifest  # noqa: E402
+from unspin.textio import atomic_path  # noqa: E402
 from unspin.tokenize import lm_words  # noqa: E402
 
 WORDNET = Path("/usr/share/wordnet")
@@ -99,12 +99,10 @@ def main() -> None:
             terms[(first, second)] = (count, "bigram")
 
     path = args.out / "terms.tsv"
-    partial = path.with_suffix(".part")
-    with open(partial, "w", encoding="utf-8") as handle:
+    with atomic_path(path) as partial, open(partial, "w", encoding="utf-8") as handle:
         handle.write("# unspin.terms/1\tterm\tcount\tsource\n")
         for term, (count, source) in sorted(terms.items(), key=lambda item: (-item[1][0], item[0])):
             handle.write(f"{' '.join(term)}\t{count}\t{source}\n")
-    os.replace(partial, path)
     update_manifest(args.out, "terms.tsv", {
         "format": "unspin.terms/1", "terms": len(terms),
         "sources": ["WordNet 3.0 multi-word noun lemmas (Debian wordnet-base; WordNet licence)",

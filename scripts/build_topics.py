@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import lzma
-import os
 import sys
 from pathlib import Path
 
@@ -28,6 +27,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from unspin.data import CALIBRATION_HOLDOUT as HOLDOUT  # noqa: E402
 from unspin.data import update_manifest  # noqa: E402
+from unspin.textio import atomic_path, write_atomic  # noqa: E402
 from unspin.tokenize import lm_words  # noqa: E402
 
 # (file, licence, max paragraphs)
@@ -75,13 +75,10 @@ def main() -> None:
     idf = vectorizer.idf_
 
     args.out.mkdir(parents=True, exist_ok=True)
-    partial = args.out / "topics.part.npy"
-    np.save(partial, terms.astype(np.float16), allow_pickle=False)
-    os.replace(partial, args.out / "topics.npy")
-    partial = args.out / "topics.vocab.part"
-    partial.write_text("# unspin.topics/1\tword\tidf\n" + "".join(f"{w}\t{i:.3f}\n" for w, i in zip(vocab, idf)),
-                       encoding="utf-8")
-    os.replace(partial, args.out / "topics.vocab")
+    with atomic_path(args.out / "topics.npy") as partial, open(partial, "wb") as handle:
+        np.save(handle, terms.astype(np.float16), allow_pickle=False)
+    write_atomic(args.out / "topics.vocab",
+                 "# unspin.topics/1\tword\tidf\n" + "".join(f"{w}\t{i:.3f}\n" for w, i in zip(vocab, idf)))
     info = {"built_by": "scripts/build_topics.py", "format": "unspin.topics/1",
             "sources": [{"file": n, "licence": l, "max_paragraphs": m} for n, l, m in SOURCES],
             "paragraphs": len(docs), "dims": args.dims, "words": len(vocab)}

@@ -20,7 +20,6 @@ import argparse
 import dataclasses
 import json
 import lzma
-import os
 import sys
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from unspin.data import update_manifest  # noqa: E402
 from unspin.pipeline import gather, proposals  # noqa: E402
 from unspin.restorer import Restorer  # noqa: E402
 from unspin.simulate import spin  # noqa: E402
+from unspin.textio import write_atomic  # noqa: E402
 from unspin.tokenize import tokenize  # noqa: E402
 
 # (profile, rate, mode), documents of 6 lines.  "document": a spinner seed per document,
@@ -97,10 +97,7 @@ def main() -> None:
     labels = [right for _, right in samples]
     model = {**fit_trees(rows, labels), "samples": len(samples), "right": int(sum(labels))}
     print(f"{len(samples)} readings, {sum(labels)} right, {len(model['trees']['roots'])} trees")
-    path = args.out / "calibration.json"
-    partial = path.with_suffix(".part")
-    partial.write_text(json.dumps(model, indent=2) + "\n")
-    os.replace(partial, path)
+    write_atomic(args.out / "calibration.json", json.dumps(model, indent=2) + "\n")
     update_manifest(args.out, "calibration.json", {
         "format": FORMAT, "built_by": "scripts/calibrate.py",
         "source": f"last {HOLDOUT} lines of bbc_news, first {args.lines}, spun with {PROFILES}, decoded "

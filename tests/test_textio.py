@@ -1,7 +1,7 @@
 import pytest
 
 from unspin.errors import BadInput
-from unspin.textio import read_text, write_atomic
+from unspin.textio import atomic_path, read_text, write_atomic
 
 
 def test_textio_streams_in_pieces_that_join_back(tmp_path):
@@ -40,3 +40,17 @@ def test_textio_write_atomic_replaces_whole_file(tmp_path):
     write_atomic(path, "second\r\n")
     assert path.read_bytes() == b"second\r\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_textio_atomic_path_keeps_the_old_file_when_the_writer_fails(tmp_path):
+    path = tmp_path / "sub" / "out.bin"
+    write_atomic(path, b"old")  # creates the folder
+    with pytest.raises(RuntimeError):
+        with atomic_path(path) as partial:
+            partial.write_bytes(b"half")
+            raise RuntimeError("writer died")
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in path.parent.iterdir()] == ["out.bin"]
+    with atomic_path(path) as partial:
+        partial.write_bytes(b"new")
+    assert path.read_bytes() == b"new"

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterator
 
 from unspin.errors import UnspinError
+from unspin.textio import atomic_path, write_atomic
 
 STATE_FORMAT = "unspin.batch-state/1"
 ADDED_FIELDS = ("restored_text", "edits", "spun_score", "signature")
@@ -213,17 +214,6 @@ def shards(layout: Layout, shard_size: int, text_field: str) -> Iterator[Shard]:
 
 # ---------------------------------------------------------------- writing
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary name in the same folder, fsync, then rename into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-    with open(partial, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, path)
-
-
 def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
@@ -260,7 +250,7 @@ class State:
                                   f"settings ({', '.join(changed)}); rerun them or drop --resume")
         else:
             shutil.rmtree(self.folder, ignore_errors=True)
-            atomic_write(run_file, (json.dumps(fingerprint, indent=2, sort_keys=True) + "\n").encode())
+            write_atomic(run_file, (json.dumps(fingerprint, indent=2, sort_keys=True) + "\n").encode())
 
     def _marker(self, key: str) -> Path:
         return self.folder / "done" / f"{key}.json"
@@ -291,7 +281,7 @@ class State:
                 continue
             stats["written"] += 1
             if shard.kind == "txt":
-                atomic_write(item.source.dest, result["restored_text"].encode("utf-8"))
+                write_atomic(item.source.dest, result["restored_text"].encode("utf-8"))
                 lines.append(_dumps({"path": item.source.rel, **{k: result[k] for k in ADDED_FIELDS[1:]}}))
             else:
                 record = {k: v for k, v in item.record.items() if k not in ADDED_FIELDS}
@@ -299,16 +289,16 @@ class State:
                 rows.append(record)
         stats["errors"] = len(errors)
         if errors:
-            atomic_write(self.part(shard.key, ERRORS_NAME), "".join(_dumps(e) + "\n" for e in errors).encode())
+            write_atomic(self.part(shard.key, ERRORS_NAME), "".join(_dumps(e) + "\n" for e in errors).encode())
         if shard.kind == "parquet":
-            atomic_write(self.part(shard.key, "parquet"), _parquet_bytes(rows, shard.source))
+            write_atomic(self.part(shard.key, "parquet"), _parquet_bytes(rows, shard.source))
         else:
             body = "".join(_dumps(r) + "\n" for r in rows) + "".join(line + "\n" for line in lines)
             data = body.encode("utf-8")
             if shard.kind == "jsonl.gz":
                 data = gzip.compress(data, mtime=0)  # gzip members concatenate into one valid file
-            atomic_write(self.part(shard.key, "jsonl"), data)
-        atomic_write(self._marker(shard.key), json.dumps(stats).encode())
+            write_atomic(self.part(shard.key, "jsonl"), data)
+        write_atomic(self._marker(shard.key), json.dumps(stats).encode())
         return stats
 
     def finish(self, keys: list[str]) -> int:
@@ -321,13 +311,11 @@ class State:
         for number, source in enumerate(self.layout.sources):
             part_keys = sorted(by_source.get(f"{number:05d}", []))
             if source.kind == "parquet":
-                partial = source.dest.with_name(f".{source.dest.name}.{os.getpid()}.part")
-                source.dest.parent.mkdir(parents=True, exist_ok=True)
-                writer = pq.ParquetWriter(partial, output_schema(source))
-                for key in part_keys:
-                    writer.write_table(pq.read_table(self.part(key, "parquet")))
-                writer.close()
-                os.replace(partial, source.dest)
+                with atomic_path(source.dest) as partial:
+                    writer = pq.ParquetWriter(partial, output_schema(source))
+                    for key in part_keys:
+                        writer.write_table(pq.read_table(self.part(key, "parquet")))
+                    writer.close()
             elif source.kind != "txt":
                 self._join([self.part(k, "jsonl") for k in part_keys], source.dest)
         if self.layout.edits is not None:
@@ -346,16 +334,11 @@ class State:
 
     @staticmethod
     def _join(parts: list[Path], dest: Path) -> None:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        partial = dest.with_name(f".{dest.name}.{os.getpid()}.part")
-        with open(partial, "wb") as out:
+        with atomic_path(dest) as partial, open(partial, "wb") as out:
             for path in parts:
                 if path.exists():
                     with open(path, "rb") as handle:
                         shutil.copyfileobj(handle, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, dest)
 
 
 # ---------------------------------------------------------------- parquet schema

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from unspin.errors import UnspinError
+from unspin.textio import write_atomic
 
 MANIFEST = "MANIFEST.json"
 BUNDLED = Path(__file__).resolve().parent / "data"
@@ -46,9 +47,7 @@ def update_manifest(folder: Path, name: str, info: dict) -> None:
     manifest = read_manifest(folder)
     path = folder / name
     manifest["files"][name] = {**info, "sha256": sha256(path), "size": path.stat().st_size}
-    partial = folder / (MANIFEST + ".part")
-    partial.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(partial, folder / MANIFEST)
+    write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
 @functools.lru_cache(maxsize=16)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import sys
-import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -84,15 +85,29 @@ def read_text(path: str, errors: str = "strict", chunk_bytes: int = CHUNK_BYTES)
             handle.close()
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place."""
+@contextlib.contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` to write to; renamed onto ``path`` (after an fsync)
+    when the block ends without an error, removed when it raises.  For writers that want a
+    file name (gzip, numpy, pyarrow, a subprocess); ``write_atomic`` for data in memory."""
     path = Path(path)
-    mode = "wb" if isinstance(data, bytes) else "w"
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
     try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as out:
-            out.write(data)
+        yield temporary
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8, newlines untouched) to a temporary file beside ``path``
+    and rename it into place, so readers see the old file or the whole new one."""
+    with atomic_path(path) as temporary:
+        if isinstance(data, bytes):
+            temporary.write_bytes(data)
+        else:
+            temporary.write_text(data, encoding="utf-8", newline="")
