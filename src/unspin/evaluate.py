@@ -23,7 +23,7 @@ import click
 from unspin.errors import UnspinError
 from unspin.simulate import GoldEdit, SpunText
 from unspin.tokenize import is_word, tokenize
-from unspin.types import Edit, Restoration
+from unspin.types import Edit, Restoration, apply_edits, splice
 
 KINDS = ("fixed", "wrong", "missed", "false")
 CONTEXT_CHARS = 40
@@ -89,17 +89,6 @@ def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
     return max(a_start, b_start) < min(a_end, b_end)
 
 
-def rewrite(text: str, start: int, end: int, pieces: Sequence[tuple[int, int, str]]) -> str:
-    """``text[start:end]`` with the sorted, non-overlapping ``(start, end, new)`` pieces applied."""
-    parts, position = [], start
-    for piece_start, piece_end, new in sorted(pieces):
-        parts.append(text[position:piece_start])
-        parts.append(new)
-        position = piece_end
-    parts.append(text[position:end])
-    return "".join(parts)
-
-
 def judge(gold: SpunText, restoration: Restoration) -> list[Judgement]:
     """Verdicts for every gold site of one document and every false edit of the restorer."""
     text = gold.spun
@@ -132,8 +121,8 @@ def _judge_site(text: str, sites: list[GoldEdit], index: int, touching: list[lis
     group_edits = {(e.start, e.end, e.restored) for i in group for e in touching[i]}
     start = min([g.spun_start for g in members] + [e[0] for e in group_edits])
     end = max([g.spun_end for g in members] + [e[1] for e in group_edits])
-    expected = rewrite(text, start, end, [(g.spun_start, g.spun_end, g.original) for g in members])
-    produced = rewrite(text, start, end, sorted(group_edits))
+    expected = splice(text, [(g.spun_start, g.spun_end, g.original) for g in members], start, end)
+    produced = splice(text, group_edits, start, end)
     kind = "fixed" if produced == expected else "wrong"
     return Judgement(kind, site.spun_start, site.spun_end, text[start:end], produced, expected,
                      site.relation, context)
@@ -321,7 +310,7 @@ def per_document(golds: Sequence[SpunText], restorations: Sequence[Restoration])
         edits = tuple(Edit(start - begin, stop - begin, e.spun, e.restored, e.confidence, e.relation)
                       for start, stop, e in located if begin <= start and stop <= end)
         score = _score_at(restorations, begin)
-        pieces.append(Restoration(gold.spun, _apply(gold.spun, edits), edits, score, ""))
+        pieces.append(Restoration(gold.spun, apply_edits(gold.spun, edits), edits, score, ""))
         begin = end + 1
     if sum(len(p.edits) for p in pieces) != len(located):
         raise UnspinError("E030", "a restorer edit crosses a line break between gold documents")
@@ -335,10 +324,6 @@ def _score_at(restorations: Sequence[Restoration], position: int) -> float:
             return restoration.spun_score
         offset += len(restoration.text)
     return restorations[-1].spun_score if restorations else 0.0
-
-
-def _apply(text: str, edits: tuple[Edit, ...]) -> str:
-    return rewrite(text, 0, len(text), [(e.start, e.end, e.restored) for e in edits])
 
 
 def run_restorer(restorer, texts: Sequence[str],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Iterable
 
 from unspin.errors import UnspinError
 
@@ -104,15 +105,26 @@ class Restoration:
         }
 
 
-def apply_edits(text: str, edits: tuple[Edit, ...] | list[Edit]) -> str:
-    """Replace each edit's span; edits must be sorted and non-overlapping."""
-    parts = []
+def splice(text: str, pieces: Iterable[tuple[int, int, str]], start: int = 0, end: int | None = None) -> str:
+    """``text[start:end]`` with each ``(piece_start, piece_end, new)`` piece put in its place.
+
+    Pieces lie inside ``[start, end)`` and do not overlap (they are sorted here).  The one
+    loop that applies edits: ``apply_edits``, the evaluator and the diff view all use it.
+    """
+    parts, position = [], start
+    for piece_start, piece_end, new in sorted(pieces):
+        parts.append(text[position:piece_start])
+        parts.append(new)
+        position = piece_end
+    parts.append(text[position:end])
+    return "".join(parts)
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """Replace each edit's span; edits must match the text and not overlap."""
     position = 0
     for edit in sorted(edits, key=lambda e: e.start):
         if edit.start < position or text[edit.start : edit.end] != edit.spun:
             raise UnspinError("E011", f"edit {edit.spun!r} at {edit.start} does not match the text")
-        parts.append(text[position : edit.start])
-        parts.append(edit.restored)
         position = edit.end
-    parts.append(text[position:])
-    return "".join(parts)
+    return splice(text, [(e.start, e.end, e.restored) for e in edits])
