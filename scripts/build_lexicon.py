@@ -24,9 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from unspin import rewrites  # noqa: E402
 from unspin.data import update_manifest  # noqa: E402
+from unspin.lexicon import GROUPED, Link, grouped_lines  # noqa: E402
+from unspin.relations import WEIGHTS  # noqa: E402
 from unspin.textio import atomic_path  # noqa: E402
-from unspin.lexicon import GROUPED, RELATION_WEIGHTS, Link, grouped_lines  # noqa: E402
 
 WORDNET = Path("/usr/share/wordnet")
 NUMBERS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -34,32 +36,6 @@ NUMBERS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight
            "eighteen", "nineteen", "twenty"]
 TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
         "ninety": 90, "hundred": 100, "thousand": 1000}
-# Phrase rewrites seen in spun news (original -> spun).
-PHRASES = [
-    ("because", "due to the fact that"),
-    ("because", "because of the fact that"),
-    ("is a", "is simply a"),
-    ("is an", "is simply an"),
-    ("but", "however"),
-    ("to", "in order to"),
-    ("also", "additionally"),
-    ("many", "a lot of"),
-    ("about", "regarding"),
-    ("said", "stated"),
-    ("said", "mentioned"),
-    ("says", "states"),
-    ("get", "obtain"),
-    ("use", "make use of"),
-    ("help", "assist"),
-    ("show", "demonstrate"),
-    ("is not", "is not really"),
-    # grammatical rewrites of thesaurus-style spinners
-    ("she", "he or she"),
-    ("he", "he or she"),
-    ("were", "had been"),
-    ("cannot", "can not"),
-    ("is not", "shouldn't be"),
-]
 MAX_TWO_HOP_ORIGINALS = 4000
 MAX_TWO_HOP_PER_WORD = 12
 MAX_WORDS_IN_REPLACEMENT = 4
@@ -175,7 +151,7 @@ def main() -> None:
                 break
 
     rows = list(number_rows())
-    rows += [(original, spun, "phrase", "rewrite") for original, spun in PHRASES]
+    rows += [(original, spun, "phrase", "rewrite") for original, spun in rewrites.ALL]
     for rank, word in enumerate(vocabulary):
         # Keyed by the surface word: wn.synsets() lemmatises it ("told" -> tell) as the
         # spinner does, so no re-inflection is needed to undo a plain WordNet spinner.
@@ -190,7 +166,7 @@ def main() -> None:
         for line in grouped_lines(links):
             handle.write(line + "\n")
     update_manifest(args.out, "channel.tsv.gz", {
-        "format": "unspin.channel/2", "rows": len(set(rows)), "relation_weights": RELATION_WEIGHTS,
+        "format": "unspin.channel/2", "rows": len(set(rows)), "relation_weights": WEIGHTS,
         "sources": ["WordNet 3.0 (Debian wordnet-base; WordNet licence, permissive)",
                     "unigrams.tsv (vocabulary filter)", "hand-written number words and phrase rewrites"],
         "built_by": "scripts/build_lexicon.py", "vocabulary": args.vocabulary})

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from unspin import relations
+
 FORMAT = "unspin.calibration/3"
-RELATIONS = ("synonym", "similar_to", "also_see", "element", "hypernym", "instance_hypernym",
-             "two_hop", "number", "phrase", "term")
 LOGIT_LIMIT = 12.0
 # Readings the decoder gives less than this are never proposed (nor used to fit the model).
 MIN_POSTERIOR = 0.01
@@ -71,8 +71,8 @@ def logit(p: float) -> float:
 
 def features(e: Evidence) -> dict[str, float]:
     """Named feature values of one edit (the model's inputs)."""
-    base = e.relation.removesuffix("+inflection")
-    inflected = e.relation.endswith("+inflection")
+    base = relations.base(e.relation)
+    inflected = relations.inflected(e.relation)
     values = {
         "logit_posterior": logit(e.posterior),
         "logit_keep": logit(e.keep),
@@ -104,7 +104,7 @@ def features(e: Evidence) -> dict[str, float]:
         "verb_tense_cue": e.verb_tense_cue,
         "corpus": float(e.corpus),
     }
-    for name in RELATIONS:
+    for name in relations.FEATURE_RELATIONS:
         values["relation_" + name] = float(base == name)
     values["posterior_x_unigram_gap"] = values["logit_posterior"] * (e.restored_unigram - e.observed_unigram)
     return values

@@ -12,6 +12,7 @@ import functools
 import math
 from dataclasses import dataclass
 
+from unspin import relations
 from unspin.lexicon import Lexicon
 from unspin.tokenize import is_word
 from unspin.types import Arc, Candidate, Token
@@ -131,7 +132,7 @@ class ReadingTable:
             links = sorted(self.lexicon.backward(lemma), key=lambda l: -self.lexicon.share(l))
             for link in links[: self.max_readings]:
                 for form in _inflect(link.original, penn):
-                    add(tuple(form.split()), link.relation + "+inflection", link.original,
+                    add(tuple(form.split()), link.relation + relations.INFLECTED, link.original,
                         math.log10(self.lexicon.share(link) * REINFLECTION_FACTOR))
         unigram = self.lm.unigram
         ranked = sorted(found.values(),

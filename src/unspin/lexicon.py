@@ -11,22 +11,9 @@ import gzip
 from dataclasses import dataclass
 from pathlib import Path
 
+from unspin import relations
 from unspin.errors import UnspinError
 
-# How readily a spinner takes each relation (used by the simulator to sample and by the
-# channel model as q(replacement | original) up to normalisation).
-RELATION_WEIGHTS = {
-    "synonym": 1.0,
-    "element": 1.0,
-    "number": 1.0,
-    "phrase": 1.0,
-    "similar_to": 0.5,
-    "also_see": 0.3,
-    "hypernym": 0.4,
-    "instance_hypernym": 0.4,
-    "two_hop": 0.12,
-    "term": 1.0,
-}
 DIGITS_SHARE = 0.9  # a number word's share for its digits (see with_shares)
 FORMAT = "# unspin.channel/1"  # one row per line: original, replacement, relation, via
 GROUPED = "# unspin.channel/2"  # one line per replacement, its originals grouped, shares precomputed
@@ -47,7 +34,7 @@ class Link:
 
     @property
     def weight(self) -> float:
-        return RELATION_WEIGHTS.get(self.relation, 0.1)
+        return relations.weight(self.relation)
 
 
 def with_shares(links: list[Link]) -> list[Link]:

@@ -34,6 +34,7 @@ from typing import Callable, Iterable
 
 import click
 
+from unspin import rewrites
 from unspin.errors import UnspinError
 from unspin.lexicon import Lexicon, Link
 from unspin.surface import match_case
@@ -53,7 +54,7 @@ THESAURUS_RELATIONS = ("synonym", "similar_to")
 THESAURUS_CHOICES = 3
 DEGREE = {"JJR": "more", "RBR": "more", "JJS": "most", "RBS": "most"}
 # Grammatical rewrites of the thesaurus profile (original -> spun).
-GRAMMAR = {"she": "he or she", "he": "he or she", "were": "had been", "cannot": "can not"}
+GRAMMAR = rewrites.single_word_grammar()
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
+from unspin import relations
 from unspin.types import Candidate, Document, Edit
 
 # Words spelled with a vowel letter but read with a consonant sound, and the reverse.
 _CONSONANT_SOUND = ("one", "once", "uni", "use", "usu", "uti", "eu", "ewe", "ufo", "ura", "uro", "ubi")
 _VOWEL_SOUND = ("hour", "honest", "honor", "honour", "heir")
-
-RELATION_TEXT = {
-    "synonym": "WordNet synonym",
-    "element": "WordNet lemma of a chemical element",
-    "similar_to": "WordNet similar-to adjective",
-    "also_see": "WordNet also-see",
-    "hypernym": "WordNet hypernym (more general word)",
-    "instance_hypernym": "WordNet instance hypernym",
-    "two_hop": "two WordNet steps",
-    "number": "digits for a number word",
-    "phrase": "phrase rewrite",
-    "term": "tortured term, word by word",
-    "article": "a/an to fit the restored word",
-}
 
 
 def match_case(restored: str, spun: str) -> str:
@@ -55,16 +42,14 @@ def article_edits(text: str, document: Document, edits: list[Edit]) -> list[Edit
         wanted = "an" if wants_an(edit.restored) else "a"
         if token.norm != wanted:
             fixes.append(Edit(token.start, token.end, token.text, match_case(wanted, token.text),
-                              edit.confidence, "article", RELATION_TEXT["article"]))
+                              edit.confidence, "article", relations.DESCRIPTIONS["article"]))
     return fixes
 
 
 def reason(spun: str, candidate: Candidate) -> str:
     """A readable reason: 'beryllium: WordNet lemma of a chemical element -> be'."""
-    relation = candidate.relation
-    inflected = relation.endswith("+inflection")
-    base = relation.removesuffix("+inflection")
-    text = RELATION_TEXT.get(base, base)
-    if inflected:
+    base = relations.base(candidate.relation)
+    text = relations.DESCRIPTIONS.get(base, base)
+    if relations.inflected(candidate.relation):
         text += ", re-inflected"
     return f"{spun}: {text} -> {' '.join(candidate.words)}"
