@@ -4,7 +4,7 @@
     python bench/batch_bench.py --model tests/fixtures/tiny_model --size-mb 2 --slice-mb 0.2
 
 Builds (once, cached under bench/out/batch/) at least ``--size-mb`` of spun news: paragraphs
-of the *training* news files in /work/shared/corpus (never eval/), grouped into documents of
+of the *training* news files in the shared corpus (never eval/; see bench/common.py), grouped into documents of
 ``--paragraphs`` paragraphs and spun with ``unspin.simulate.spin`` (wordnet profile).  Then
 runs ``run_batch`` on a ``--slice-mb`` slice for each engine and worker count, and prints one
 JSON summary: documents/s and words/s (wall, and steady = without start-up), speed-up of 2
@@ -25,8 +25,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "src"))
-CORPUS = "/work/shared/corpus"
+sys.path.insert(0, str(HERE))
+
+from common import CORPUS, SRC  # noqa: E402
 
 
 class NullRestorer:
@@ -46,7 +47,7 @@ def build_corpus(path: Path, size_mb: float, paragraphs: int, model: str | None)
     from unspin.textio import atomic_path
 
     resources = default_resources(model)
-    files = sorted(f for f in glob.glob(f"{CORPUS}/*news*.txt.xz") if "/eval/" not in f)
+    files = sorted(glob.glob(str(CORPUS / "*news*.txt.xz")))  # eval/ is a subfolder: not matched
     target = int(size_mb * 1_000_000)
     written, number = 0, 0
     with atomic_path(path) as partial, gzip.open(partial, "wt", encoding="utf-8") as out:
@@ -113,7 +114,7 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--out", default=str(HERE / "out" / "batch"))
     args = parser.parse_args()
-    os.environ["PYTHONPATH"] = os.pathsep.join([str(HERE.parent / "src"), str(HERE), os.environ.get("PYTHONPATH", "")])
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(SRC), str(HERE), os.environ.get("PYTHONPATH", "")])
 
     folder = Path(args.out)
     folder.mkdir(parents=True, exist_ok=True)

@@ -20,19 +20,16 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run_benchmarks import SEED, _identity, paragraphs  # noqa: E402
+from common import BENCH, RATE, SEED, clean_gold, paragraphs  # noqa: E402
 from unspin.evaluate import Counts, evaluate, judge  # noqa: E402
 from unspin.restorer import Restorer  # noqa: E402
 from unspin.simulate import spin  # noqa: E402
 from unspin.textio import write_atomic  # noqa: E402
 
-OUT = ROOT / "bench" / "corpus.json"
+OUT = BENCH / "corpus.json"
 PROFILES = ("wordnet", "thesaurus", "tortured")
-RATE = 0.25
 
 
 def scored(golds, restorations) -> dict:
@@ -42,7 +39,7 @@ def scored(golds, restorations) -> dict:
 
 def false_edits(texts, restorations) -> float:
     """False edits per 1,000 words of clean text, counted as run_benchmarks counts them."""
-    return evaluate([_identity(t) for t in texts], restorations, restorations)["clean_false_per_1000"]
+    return evaluate([clean_gold(t) for t in texts], restorations, restorations)["clean_false_per_1000"]
 
 
 def main() -> None:

@@ -10,8 +10,11 @@ dictionary each; WORST=N lists the N commonest errors).  Prints P / R / F0.5 per
 import os
 import sys
 import time
+from pathlib import Path
 
-from run_benchmarks import SEED, paragraphs  # also puts src/ on the path
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import SEED, paragraphs  # noqa: E402  (also puts src/ on the path)
 
 from unspin.evaluate import evaluate, words  # noqa: E402
 from unspin.restorer import Restorer  # noqa: E402

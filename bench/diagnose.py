@@ -7,15 +7,14 @@ kept candidates).
 
     python bench/diagnose.py [N] [profile]
 """
-import lzma
 import os
 import sys
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import paragraphs  # noqa: E402
 from unspin import pipeline  # noqa: E402
 from unspin.restorer import Restorer  # noqa: E402
 from unspin.simulate import spin  # noqa: E402
@@ -25,8 +24,7 @@ from unspin.tokenize import tokenize  # noqa: E402
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 150
     profile = sys.argv[2] if len(sys.argv) > 2 else "wordnet"
-    with lzma.open(ROOT.parent / "shared" / "corpus" / "eval" / "news_dev.txt.xz", "rt") as handle:
-        lines = handle.read().splitlines()[:n]
+    lines = paragraphs("dev", n)
     r = Restorer(os.environ.get("MODEL"))
     s = r.settings
     stats: Counter = Counter()

@@ -14,21 +14,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import lzma
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CORPUS = HERE.parent.parent / "shared" / "corpus" / "bbc_news.txt.xz"
+sys.path.insert(0, str(HERE))
+
+from common import lines  # noqa: E402
 
 
 def build(path: Path, megabytes: float) -> None:
     from unspin.simulate import spin
 
-    with lzma.open(CORPUS, "rt", encoding="utf-8") as handle:
-        paragraphs = handle.read().splitlines()[:600]
+    paragraphs = lines("bbc_news.txt.xz")[:600]
     block = "\n\n".join(spin(p, profile="wordnet", seed=i, rate=0.25).spun for i, p in enumerate(paragraphs))
     data = (block + "\n\n").encode("utf-8")
     with open(path, "wb") as out:

@@ -4,7 +4,11 @@ and list the most frequent errors.  Settings come from the environment (THR, RAT
 
     python bench/quick_dev.py [N] [profile] [rate] [how many errors to list]
 """
-import lzma, sys, time
+import sys
+from pathlib import Path
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import paragraphs  # noqa: E402  (also puts src/ on the path)
+import time
 from collections import Counter
 from unspin.restorer import Restorer
 from unspin.simulate import spin
@@ -13,7 +17,7 @@ from unspin.evaluate import judge
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 150
 profile = sys.argv[2] if len(sys.argv) > 2 else "wordnet"
 rate = float(sys.argv[3]) if len(sys.argv) > 3 else 0.25
-lines = lzma.open("/work/shared/corpus/eval/news_dev.txt.xz", "rt").read().splitlines()[:n]
+lines = paragraphs("dev", n)
 import os
 r = Restorer(os.environ.get("MODEL"), **({"threshold": float(os.environ["THR"])} if "THR" in os.environ else {}), **({"spin_rate": float(os.environ["RATE"])} if "RATE" in os.environ else {}), **({"max_candidates": int(os.environ["CAND"])} if "CAND" in os.environ else {}))
 r.restore("warm up")

@@ -4,12 +4,16 @@ one paragraph per document, one process.  BEAM_SIZE / MAX_CANDIDATES override th
 
     BEAM_SIZE=6 python bench/quick_speed.py
 """
-import lzma, os, time
+import sys
+from pathlib import Path
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import paragraphs  # noqa: E402  (also puts src/ on the path)
+import os, time
 from unspin.restorer import Restorer
 from unspin.simulate import spin
 from unspin.evaluate import judge
 from collections import Counter
-lines = lzma.open("/work/shared/corpus/eval/news_dev.txt.xz", "rt").read().splitlines()[:200]
+lines = paragraphs("dev", 200)
 golds = [spin(t, "wordnet", 0, 0.25) for t in lines] + [spin(t, "thesaurus", 0, 0.25) for t in lines[:100]]
 kw = {k: type(v)(os.environ[k.upper()]) for k, v in {"beam_size": 6, "max_candidates": 20}.items() if k.upper() in os.environ}
 r = Restorer(**kw); r.restore("warm up")

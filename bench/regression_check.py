@@ -17,33 +17,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import lzma
-import os
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import RATE, SEED, paragraphs  # noqa: E402
 from unspin.restorer import Restorer  # noqa: E402
 from unspin.simulate import spin  # noqa: E402
 
-CORPUS = Path(os.environ.get("UNSPIN_CORPUS", ROOT.parent / "shared" / "corpus"))
 PROFILES = ("wordnet", "thesaurus", "tortured")  # fixed here: the check must not follow the registry
 PER_PROFILE = 40
 CLEAN = 30
 OVERRIDES = 10
-SEED, RATE = 0, 0.25
-
-
-def dev_paragraphs(count: int) -> list[str]:
-    with lzma.open(CORPUS / "eval" / "news_dev.txt.xz", "rt", encoding="utf-8") as handle:
-        lines = [line.rstrip("\n") for line in handle if line.strip()]
-    return lines[:count]
 
 
 def records() -> list[dict]:
-    texts = dev_paragraphs(PER_PROFILE * len(PROFILES) + CLEAN)
+    texts = paragraphs("dev", PER_PROFILE * len(PROFILES) + CLEAN)
     restorer = Restorer()
     out = []
     golds = []

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import lzma
 import os
 import resource
 import subprocess
@@ -25,36 +24,26 @@ import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import BENCH as HERE, ROOT, SEED, SRC, clean_gold, paragraphs  # noqa: E402
 from unspin.evaluate import snippet, evaluate, run_restorer  # noqa: E402
 from unspin.simulate import PROFILES, changed_word_share, spin  # noqa: E402
 from unspin.textio import write_atomic  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus" / "eval"
-SPLITS = {"dev": "news_dev.txt.xz", "test": "news_test.txt.xz"}
 RATES = (0.1, 0.25, 0.4)
-SEED = 0
 WORST = 30
-HERE = ROOT / "bench"
-RESULTS = ROOT / "bench" / "results.json"
+RESULTS = HERE / "results.json"
 MARKDOWN = ROOT / "BENCHMARKS.md"
-PLOT = ROOT / "bench" / "f05_vs_rate.png"
+PLOT = HERE / "f05_vs_rate.png"
 COLD_START = ("import time; t = time.perf_counter(); import unspin; "
               "unspin.restore('He was successful the house.'); print(time.perf_counter() - t)")
-
-
-def paragraphs(split: str, limit: int) -> list[str]:
-    with lzma.open(CORPUS / SPLITS[split], "rt", encoding="utf-8") as handle:
-        lines = [line.rstrip("\n") for line in handle if line.strip()]
-    return lines[:limit]
 
 
 def cold_start() -> dict:
     """A fresh interpreter: import, load the model, restore one sentence."""
     begin = time.perf_counter()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
     out = subprocess.run([sys.executable, "-c", COLD_START], capture_output=True, text=True,
                          env=env, check=True)
     wall = time.perf_counter() - begin
@@ -77,7 +66,7 @@ def measure(limit: int, splits: list[str]) -> dict:
     for split in splits:
         texts = paragraphs(split, limit)
         clean, clean_seconds = run_restorer(restorer, texts, failures)
-        base = evaluate([_identity(t) for t in texts], clean, clean)  # clean-only measures
+        base = evaluate([clean_gold(t) for t in texts], clean, clean)  # clean-only measures
         results[f"clean_{split}"] = {key: base[key] for key in
                                      ("words", "clean_words", "clean_false_edits", "clean_false_per_1000")}
         results[f"clean_{split}"]["words_per_second"] = round(base["words"] / clean_seconds, 1)
@@ -115,12 +104,6 @@ def top_false(clean: list, n: int) -> list[dict]:
             example.setdefault(key, (restoration.text, edit.start, edit.end))
     return [{"count": count, "spun": key[0], "restored": key[1], "relation": key[2],
              "context": snippet(*example[key])} for key, count in tally.most_common(n)]
-
-
-def _identity(text: str):
-    from unspin.simulate import SpunText
-
-    return SpunText(text, text, "clean", SEED, 0.0, ())
 
 
 # ---------------------------------------------------------------- rendering

@@ -14,49 +14,28 @@ from __future__ import annotations
 
 import argparse
 import json
-import lzma
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import BENCH, CORPUS, RATE, SEED, SPLITS, clean_gold, paragraphs_of_words  # noqa: E402
 from unspin.evaluate import evaluate, run_restorer  # noqa: E402
-from unspin.simulate import PROFILES, SpunText, spin  # noqa: E402
+from unspin.simulate import PROFILES, spin  # noqa: E402
 
-FLOORS = ROOT / "bench" / "floors.json"
-DEV = "news_dev.txt.xz"
-SEED = 0
-RATE = 0.25
+FLOORS = BENCH / "floors.json"
+DEV = SPLITS["dev"]
 
 
-def corpus_dir(repository: Path = ROOT) -> Path:
-    """Where CI puts the shared corpus: ../shared/corpus beside the repository."""
-    return (repository / ".." / "shared" / "corpus").resolve()
-
-
-def dev_paragraphs(folder: Path, words: int) -> list[str]:
-    """The first paragraphs of news_dev adding up to at least ``words`` words."""
-    chosen, count = [], 0
-    with lzma.open(folder / "eval" / DEV, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if count >= words:
-                break
-            if line.strip():
-                chosen.append(line.rstrip("\n"))
-                count += len(line.split())
-    return chosen
-
-
-def measure(folder: Path, words: int = 3000, restorer=None) -> dict:
+def measure(folder: Path = CORPUS, words: int = 3000, restorer=None) -> dict:
     """F0.5 per profile at rate 0.25 (seed 0) and false edits per 1,000 clean words."""
     if restorer is None:
         from unspin.restorer import Restorer
 
         restorer = Restorer()
-    texts = dev_paragraphs(folder, words)
+    texts = paragraphs_of_words("dev", words, folder)
     clean, _ = run_restorer(restorer, texts)
-    clean_report = evaluate([SpunText(t, t, "clean", SEED, 0.0, ()) for t in texts], clean, clean)
+    clean_report = evaluate([clean_gold(t) for t in texts], clean, clean)
     measured = {"words": clean_report["words"], "clean_false_per_1000": clean_report["clean_false_per_1000"],
                 "f05": {}}
     for profile in PROFILES:
@@ -82,7 +61,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     floors = json.loads(FLOORS.read_text(encoding="utf-8"))
-    measured = measure(corpus_dir(), floors["words"])
+    measured = measure(CORPUS, floors["words"])
     failures = regressions(measured, floors)
     if args.json:
         print(json.dumps({"measured": measured, "floors": floors, "failures": failures}, indent=2))

@@ -4,10 +4,14 @@ to compare two versions back to back.
 
     python bench/warm_speed.py
 """
-import lzma, time
+import sys
+from pathlib import Path
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import paragraphs  # noqa: E402  (also puts src/ on the path)
+import time
 from unspin.restorer import Restorer
 from unspin.simulate import spin
-lines = lzma.open("/work/shared/corpus/eval/news_dev.txt.xz", "rt").read().splitlines()[:200]
+lines = paragraphs("dev", 200)
 golds = [spin(t, "wordnet", 0, 0.25) for t in lines]
 r = Restorer(); r.restore("warm up")
 for g in golds: r.restore(g.spun)

@@ -21,9 +21,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
+from common import DATA  # noqa: E402  (also puts src/ on the path)
 from unspin import rewrites  # noqa: E402
 from unspin.data import update_manifest  # noqa: E402
 from unspin.lexicon import GROUPED, Link, grouped_lines  # noqa: E402
@@ -133,7 +133,7 @@ def number_rows():
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=ROOT / "src" / "unspin" / "data")
+    parser.add_argument("--out", type=Path, default=DATA)
     parser.add_argument("--vocabulary", type=int, default=40_000,
                         help="originals are limited to this many most frequent corpus words")
     args = parser.parse_args()

@@ -27,9 +27,9 @@ import tempfile
 import threading
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
+from common import CORPUS, DATA  # noqa: E402  (also puts src/ on the path)
 from unspin.data import CALIBRATION_HOLDOUT as HOLDOUT  # noqa: E402
 from unspin.data import update_manifest  # noqa: E402
 from unspin.textio import atomic_path  # noqa: E402
@@ -96,9 +96,9 @@ def write_unigrams(path: Path, counts: collections.Counter) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--kenlm-bin", type=Path, required=True)
-    parser.add_argument("--out", type=Path, default=ROOT / "src" / "unspin" / "data")
+    parser.add_argument("--out", type=Path, default=DATA)
     parser.add_argument("--order", type=int, default=5)
     parser.add_argument("--prune", default="0 1 1 2 2")
     parser.add_argument("--memory", default="8G")

@@ -23,15 +23,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
+from common import CORPUS, DATA  # noqa: E402  (also puts src/ on the path)
 from unspin.data import update_manifest  # noqa: E402
 from unspin.textio import atomic_path  # noqa: E402
 from unspin.tokenize import lm_words  # noqa: E402
 
 WORDNET = Path("/usr/share/wordnet")
-CORPUS = ROOT.parent / "shared" / "corpus"
 SOURCES = ("openstax_textbooks.txt.xz", "abc_news.txt.xz")
 STOPWORDS = frozenset("""a an the of in on at to for by with from and or but as is are was were be
 been this that these those it its their his her our your my we you they he she i not no such
@@ -62,7 +61,7 @@ def corpus_lines(limit: int):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=ROOT / "src" / "unspin" / "data")
+    parser.add_argument("--out", type=Path, default=DATA)
     parser.add_argument("--lines", type=int, default=200_000, help="lines read from each source")
     parser.add_argument("--min-wordnet", type=int, default=5)
     parser.add_argument("--min-bigram", type=int, default=40)

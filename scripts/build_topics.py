@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
+from common import CORPUS, DATA  # noqa: E402  (also puts src/ on the path)
 from unspin.data import CALIBRATION_HOLDOUT as HOLDOUT  # noqa: E402
 from unspin.data import update_manifest  # noqa: E402
 from unspin.textio import atomic_path, write_atomic  # noqa: E402
@@ -57,8 +57,8 @@ def main() -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    parser.add_argument("--out", type=Path, default=ROOT / "src" / "unspin" / "data")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--out", type=Path, default=DATA)
     parser.add_argument("--dims", type=int, default=64)
     parser.add_argument("--vocab", type=int, default=60_000)
     args = parser.parse_args()

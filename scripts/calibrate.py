@@ -23,9 +23,9 @@ import lzma
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
+from common import CORPUS, DATA  # noqa: E402  (also puts src/ on the path)
 from unspin.calibration import FEATURES, FORMAT, Evidence, features, fit_trees  # noqa: E402
 from unspin.data import CALIBRATION_HOLDOUT as HOLDOUT  # noqa: E402
 from unspin.data import update_manifest  # noqa: E402
@@ -70,9 +70,9 @@ def labelled_readings(restorer: Restorer, lines: list[str], profile: str, rate: 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--lines", type=int, default=HOLDOUT)
-    parser.add_argument("--out", type=Path, default=ROOT / "src" / "unspin" / "data")
+    parser.add_argument("--out", type=Path, default=DATA)
     parser.add_argument("--model", type=Path, help="model folder that decodes (default: --out); "
                         "its LM must not have seen the held-out lines")
     parser.add_argument("--dump", type=Path, help="also write the labelled evidence here (jsonl)")

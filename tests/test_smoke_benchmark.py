@@ -42,7 +42,7 @@ def test_smoke_benchmark_floors_cover_every_profile():
 @pytest.mark.model
 def test_smoke_benchmark_meets_floors():
     smoke = load_smoke()
-    corpus = smoke.corpus_dir(REPOSITORY)
+    corpus = smoke.CORPUS
     if not (corpus / "eval" / smoke.DEV).exists():
         pytest.skip(f"shared corpus not found at {corpus} (CI copies /work/shared beside the repo)")
     from unspin.data import data_dir

@@ -1,0 +1,57 @@
+"""What the bench and build scripts share: paths relative to the repository, the benchmark's
+spinner seed and rate, and readers of the shared corpus.
+
+The shared corpus is ``../shared/corpus`` beside the repository (where CI puts it), or the
+folder in $UNSPIN_CORPUS.  Importing this module puts ``src/`` first on ``sys.path`` so that
+a script runs against the checkout it lives in, unless $PYTHONPATH is set (to run the scripts
+against another checkout: ``PYTHONPATH=OTHER/src python bench/warm_speed.py``).
+"""
+
+from __future__ import annotations
+
+import lzma
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src"
+BENCH = ROOT / "bench"
+DATA = SRC / "unspin" / "data"
+CORPUS = Path(os.environ.get("UNSPIN_CORPUS") or ROOT.parent / "shared" / "corpus").resolve()
+SPLITS = {"dev": "news_dev.txt.xz", "test": "news_test.txt.xz"}  # under CORPUS / "eval"
+SEED = 0  # the benchmark's spinner seed: one spinner, one dictionary, for every paragraph
+RATE = 0.25  # the benchmark's default spin rate
+
+if not os.environ.get("PYTHONPATH") and str(SRC) not in sys.path:
+    sys.path.insert(0, str(SRC))
+
+
+def lines(name: str, corpus: Path | None = None) -> list[str]:
+    """Every line of one corpus file (``"bbc_news.txt.xz"``, ``"eval/news_dev.txt.xz"``)."""
+    with lzma.open((corpus or CORPUS) / name, "rt", encoding="utf-8") as handle:
+        return handle.read().splitlines()
+
+
+def paragraphs(split: str, limit: int | None = None, corpus: Path | None = None) -> list[str]:
+    """The first ``limit`` non-empty paragraphs (lines) of an eval split ("dev" or "test")."""
+    found = [line for line in lines(f"eval/{SPLITS[split]}", corpus) if line.strip()]
+    return found[:limit]
+
+
+def paragraphs_of_words(split: str, words: int, corpus: Path | None = None) -> list[str]:
+    """The first paragraphs of an eval split adding up to at least ``words`` words."""
+    chosen, count = [], 0
+    for line in paragraphs(split, None, corpus):
+        if count >= words:
+            break
+        chosen.append(line)
+        count += len(line.split())
+    return chosen
+
+
+def clean_gold(text: str):
+    """A gold record for clean text: nothing was spun, so every edit is a false edit."""
+    from unspin.simulate import SpunText
+
+    return SpunText(text, text, "clean", SEED, 0.0, ())
