@@ -43,10 +43,10 @@ class NullRestorer:
 
 
 def build_corpus(path: Path, size_mb: float, paragraphs: int, model: str | None) -> None:
-    from unspin.simulate import default_resources, spin
+    from unspin.simulate import resources_for, spin
     from unspin.textio import atomic_path
 
-    resources = default_resources(model)
+    resources = resources_for("wordnet", model)
     files = sorted(glob.glob(str(CORPUS / "*news*.txt.xz")))  # eval/ is a subfolder: not matched
     target = int(size_mb * 1_000_000)
     written, number = 0, 0

@@ -24,12 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import BENCH, RATE, SEED, clean_gold, paragraphs  # noqa: E402
 from unspin.evaluate import Counts, evaluate, judge  # noqa: E402
+from unspin.registry import families  # noqa: E402
 from unspin.restorer import Restorer  # noqa: E402
 from unspin.simulate import spin  # noqa: E402
 from unspin.textio import write_atomic  # noqa: E402
 
 OUT = BENCH / "corpus.json"
-PROFILES = ("wordnet", "thesaurus", "tortured")
 
 
 def scored(golds, restorations) -> dict:
@@ -51,7 +51,7 @@ def main() -> None:
     rows = []
     for split in ("dev", "test"):
         texts = paragraphs(split, args.paragraphs)
-        for profile in PROFILES + ("clean",):
+        for profile in families.names() + ("clean",):
             golds = None if profile == "clean" else [spin(t, profile, SEED, RATE) for t in texts]
             inputs = texts if golds is None else [g.spun for g in golds]
             row = {"split": split, "profile": profile}

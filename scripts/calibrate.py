@@ -2,9 +2,9 @@
 """Fit the confidence model (src/unspin/data/calibration.json).
 
 Held-in data that the LM never saw: the last 2,000 lines of bbc_news (left out of the
-LM by scripts/build_lm.py; never eval/).  They are spun by the simulator (wordnet,
-thesaurus and tortured profiles at several rates, and left clean; each document restored
-alone, and three sets again in corpus mode), decoded, and every
+LM by scripts/build_lm.py; never eval/).  They are spun by the simulator (every registered
+family that is not independent, at one or several rates, and left clean; each document
+restored alone, and each family again in corpus mode), decoded, and every
 reading the decoder proposes is marked right or wrong against the gold edits.
 Gradient-boosted trees over the evidence (calibration.features) map it to P(edit is right).
 The decoding model (``--model``) must not have seen the held-out lines: it is the
@@ -30,18 +30,31 @@ from unspin.calibration import FEATURES, FORMAT, Evidence, features, fit_trees  
 from unspin.data import CALIBRATION_HOLDOUT as HOLDOUT  # noqa: E402
 from unspin.data import update_manifest  # noqa: E402
 from unspin.pipeline import gather, proposals  # noqa: E402
+from unspin.registry import families  # noqa: E402
 from unspin.restorer import Restorer  # noqa: E402
 from unspin.simulate import spin  # noqa: E402
 from unspin.textio import write_atomic  # noqa: E402
 from unspin.tokenize import tokenize  # noqa: E402
 
-# (profile, rate, mode), documents of 6 lines.  "document": a spinner seed per document,
-# each restored alone; "corpus": one seed for all of them (one spinner, one dictionary),
-# restored in corpus mode (pipeline.gather first).
-PROFILES = [("wordnet", 0.1, "document"), ("wordnet", 0.25, "document"), ("wordnet", 0.4, "document"),
-            ("thesaurus", 0.25, "document"), ("tortured", 0.25, "document"), ("wordnet", 0.0, "document"),
-            ("wordnet", 0.25, "corpus"), ("thesaurus", 0.25, "corpus"), ("tortured", 0.25, "corpus")]
 LINES_PER_DOCUMENT = 6
+FIRST_RATES = (0.1, 0.25, 0.4)  # the first family (the news spinner) is fit at several rates
+RATE = 0.25  # every other family, and corpus mode
+
+
+def fitting_sets(names: tuple[str, ...]) -> list[tuple[str, float, str]]:
+    """(family, rate, mode) sets to fit on, documents of 6 lines: the first family at several
+    rates, every other family at 0.25, clean text (rate 0), then every family in corpus mode.
+    "document": a spinner seed per document, each restored alone; "corpus": one seed for all
+    of them (one spinner, one dictionary), restored in corpus mode (``gather`` first)."""
+    first, others = names[0], names[1:]
+    return ([(first, rate, "document") for rate in FIRST_RATES] + [(name, RATE, "document") for name in others]
+            + [(first, 0.0, "document")] + [(name, RATE, "corpus") for name in names])
+
+
+# The families it fits on: every registered family that reads unspin's own channel tables
+# (independent families are kept for evaluation the trees were not fitted on).
+FAMILIES = tuple(family.name for family in families if not family.independent)
+PROFILES = fitting_sets(FAMILIES)
 
 
 def held_out_lines(corpus: Path, count: int) -> list[str]:

@@ -28,13 +28,15 @@ def test_smoke_benchmark_regressions_are_reported():
     assert smoke.regressions({"f05": {"wordnet": 0.6}, "clean_false_per_1000": 1.0}, limits) == []
     failures = smoke.regressions({"f05": {"wordnet": 0.4}, "clean_false_per_1000": 3.0}, limits)
     assert len(failures) == 2 and "wordnet" in failures[0] and "clean" in failures[1]
+    unfloored = smoke.regressions({"f05": {"wordnet": 0.6, "new_family": 0.9}, "clean_false_per_1000": 1.0}, limits)
+    assert len(unfloored) == 1 and "new_family: no F0.5 floor" in unfloored[0]
 
 
-def test_smoke_benchmark_floors_cover_every_profile():
-    from unspin.simulate import PROFILES
+def test_smoke_benchmark_floors_cover_every_family():
+    from unspin.registry import families
 
     limits = floors()
-    assert set(limits["f05"]) == set(PROFILES)
+    assert set(limits["f05"]) == set(families.names())
     assert all(0.0 < value < 1.0 for value in limits["f05"].values())
     assert limits["clean_false_per_1000_max"] > 0 and limits["words"] >= 1000
 

@@ -14,6 +14,8 @@ CATALOGUE = {
     "E030": "bad argument",
     "E040": "server busy: every restore slot is taken; retry later or start more workers",
     "E041": "request timed out; send shorter text or raise --timeout",
+    "E050": "unknown name: choose one of the registered names listed",
+    "E051": "bad registration: every entry needs a unique name, a loader, its files and a description",
 }
 
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from unspin import relations
+from unspin.data import model_file
 from unspin.errors import UnspinError
+from unspin.registry import channel_sources
 
 DIGITS_SHARE = 0.9  # a number word's share for its digits (see with_shares)
 FORMAT = "# unspin.channel/1"  # one row per line: original, replacement, relation, via
@@ -153,3 +155,13 @@ class Lexicon:
 
     def __len__(self) -> int:
         return sum(line.count("\t") // 4 for line in self._lines.values())
+
+
+def load_wordnet(folder: Path) -> Lexicon:
+    """The model folder's WordNet channel table (channel.tsv.gz, scripts/build_lexicon.py)."""
+    return Lexicon.load(model_file(folder, "channel.tsv.gz"))
+
+
+channel_sources.register("wordnet", load=load_wordnet, files=("channel.tsv.gz",),
+                         description="WordNet 3.0 neighbours, number words and phrase rewrites "
+                         "(scripts/build_lexicon.py)")

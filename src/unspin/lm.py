@@ -10,7 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Hashable, Protocol
 
+from unspin.data import model_file
 from unspin.errors import UnspinError
+from unspin.registry import scorers
 
 
 class LanguageModel(Protocol):
@@ -151,3 +153,12 @@ def load(path: str | Path) -> LanguageModel:
         if path.suffix == ".arpa":
             return ArpaModel(path)
         raise
+
+
+def load_ngram(folder: Path) -> LanguageModel:
+    """The model folder's n-gram model: lm.binary (KenLM) if there is one, else lm.arpa."""
+    return load(model_file(folder, "lm.binary" if (folder / "lm.binary").exists() else "lm.arpa"))
+
+
+scorers.register("ngram", load=load_ngram, files=("lm.binary", "lm.arpa"),
+                 description="n-gram language model: KenLM binary, or an ARPA file read in pure Python")

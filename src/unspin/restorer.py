@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 from unspin import __version__
 from unspin.calibration import Calibration
 from unspin.candidates import MAX_READINGS, ReadingTable
-from unspin.data import checksum_prefix, data_dir, model_file, read_manifest
+from unspin.data import checksum_prefix, data_dir, read_manifest
 from unspin.lexicon import Lexicon
-from unspin.lm import LanguageModel, load
+from unspin.lm import LanguageModel
+from unspin.registry import channel_sources, scorers
 from unspin.topics import Topics
 from unspin.types import Restoration
 
@@ -37,9 +38,12 @@ class Restorer:
     """Holds a language model and a channel table; restores many texts cheaply."""
 
     def __init__(self, model: str | Path | None = None, lm: LanguageModel | None = None,
-                 lexicon: Lexicon | None = None, corpus: "Agreement | None" = None, **settings) -> None:
+                 lexicon: Lexicon | None = None, corpus: "Agreement | None" = None,
+                 scorer: str = "ngram", channel: str = "wordnet", **settings) -> None:
         self.folder = data_dir(model)
         self.settings = Settings(**settings)
+        self.scorer = scorers.get(scorer)  # unless ``lm`` is given, loads the LM from the folder
+        self.channel = channel_sources.get(channel)  # unless ``lexicon`` is given
         self._lm = lm
         self._lexicon = lexicon
         self.corpus = corpus  # corpus mode: what the whole crawl says (see gather)
@@ -47,14 +51,13 @@ class Restorer:
     @property
     def lm(self) -> LanguageModel:
         if self._lm is None:
-            name = "lm.binary" if (self.folder / "lm.binary").exists() else "lm.arpa"
-            self._lm = load(model_file(self.folder, name))
+            self._lm = self.scorer.load(self.folder)
         return self._lm
 
     @property
     def lexicon(self) -> Lexicon:
         if self._lexicon is None:
-            self._lexicon = Lexicon.load(model_file(self.folder, "channel.tsv.gz"))
+            self._lexicon = self.channel.load(self.folder)
         return self._lexicon
 
     @functools.cached_property
