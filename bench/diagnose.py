@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import paragraphs  # noqa: E402
-from unspin import pipeline  # noqa: E402
+from unspin.passes import proposals  # noqa: E402
 from unspin.restorer import Restorer  # noqa: E402
 from unspin.simulate import spin  # noqa: E402
 from unspin.tokenize import tokenize  # noqa: E402
@@ -31,7 +31,7 @@ def main() -> None:
     absent: Counter = Counter()
     for i in range(0, n, 5):
         gold = spin("\n".join(lines[i : i + 5]), profile=profile, seed=i, rate=0.25)
-        found = list(pipeline.proposals(tokenize(gold.spun), r.lm, r.table, s, r.topics))
+        found = list(proposals(tokenize(gold.spun), r.lm, r.table, s, r.topics))
         scores = iter(r.calibration.confidences([e for p in found for _c, e in p.readings if e is not None]))
         ranked_at = {}
         for p in found:

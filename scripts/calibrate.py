@@ -6,7 +6,7 @@ LM by scripts/build_lm.py; never eval/).  They are spun by the simulator (every 
 family that is not independent, at one or several rates, and left clean; each document
 restored alone, and each family again in corpus mode), decoded, and every
 reading the decoder proposes is marked right or wrong against the gold edits.
-Gradient-boosted trees over the evidence (calibration.features) map it to P(edit is right).
+Gradient-boosted trees over the evidence (evidence.features) map it to P(edit is right).
 The decoding model (``--model``) must not have seen the held-out lines: it is the
 calibration LM of scripts/build_lm.py; the shipped LM, which has, is applied with the
 same trees.
@@ -26,10 +26,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 from common import CORPUS, DATA  # noqa: E402  (also puts src/ on the path)
-from unspin.calibration import FEATURES, FORMAT, Evidence, features, fit_trees  # noqa: E402
+from unspin.calibration import FORMAT, fit_trees  # noqa: E402
 from unspin.data import CALIBRATION_HOLDOUT as HOLDOUT  # noqa: E402
 from unspin.data import update_manifest  # noqa: E402
-from unspin.pipeline import gather, proposals  # noqa: E402
+from unspin.evidence import FEATURES, Evidence, features  # noqa: E402
+from unspin.passes import gather, proposals  # noqa: E402
 from unspin.registry import families  # noqa: E402
 from unspin.restorer import Restorer  # noqa: E402
 from unspin.simulate import spin  # noqa: E402

@@ -6,25 +6,10 @@ import random
 import numpy as np
 import pytest
 
-from unspin.calibration import (FEATURES, FORMAT, MIN_POSTERIOR, Calibration, Evidence, export_trees, features,
-                                fit_trees)
+from unspin.calibration import FORMAT, Calibration, export_trees, fit_trees
+from test_evidence import an_evidence as evidence
+from unspin.evidence import FEATURES, MIN_POSTERIOR, features
 from unspin.data import data_dir
-
-
-def evidence(**changes) -> Evidence:
-    base = dict(relation="synonym", posterior=0.6, keep=0.3, family=0.6, rival=0.1, log10_share=-1.2,
-                observed_unigram=-5.0, restored_unigram=-3.0, pooled=0, present=False, related=False,
-                observed_count=1, topic_gain=None, observed_spinnable=True, capitalised=False, rate=0.2,
-                observed_words=1, restored_words=1)
-    return Evidence(**{**base, **changes})
-
-
-def test_features_are_finite_and_named_consistently():
-    values = features(evidence(posterior=1.0, keep=0.0, rival=0.0, rate=0.0))
-    assert tuple(values) == FEATURES
-    assert all(abs(v) < 1e6 for v in values.values())
-    assert values["relation_synonym"] == 1.0 and values["inflection"] == 0.0
-    assert features(evidence(relation="hypernym+inflection"))["inflection"] == 1.0
 
 
 def test_identity_is_the_posterior():

@@ -117,14 +117,14 @@ class Engine:
     model: str | None = None
     settings: dict = field(default_factory=dict)
     memory: dict = field(default_factory=dict)  # worker pid -> peak PSS in kB
-    corpus: object = None  # corpus mode: the pipeline.Agreement gathered from every document
+    corpus: object = None  # corpus mode: the evidence.Agreement gathered from every document
 
 
 class LocalEngine(Engine):
     """A process pool (spawned, one model per process); ``workers == 1`` runs in-process."""
 
     def gather(self, stream: Iterator[Shard]):
-        """Corpus mode, pass one: what every document says, merged (pipeline.gather)."""
+        """Corpus mode, pass one: what every document says, merged (passes.gather)."""
         texts = ([item.text for item in shard.items if item.error is None] for shard in stream)
         if self.workers <= 1:
             restorer = make_restorer(self.factory, self.model, self.settings)

@@ -20,7 +20,7 @@ from unspin.topics import Topics
 from unspin.types import Restoration
 
 if TYPE_CHECKING:
-    from unspin.pipeline import Agreement
+    from unspin.evidence import Agreement
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class Restorer:
                 "files": read_manifest(self.folder)["files"], "signature": self.signature}
 
     def restore(self, text: str, **overrides) -> Restoration:
-        from unspin.pipeline import restore_text
+        from unspin.edits import restore_text
 
         settings = dataclasses.replace(self.settings, **overrides) if overrides else self.settings
         signature = self.signature + ("|corpus" if self.corpus is not None else "")
@@ -111,7 +111,7 @@ class Restorer:
         readings of "produce" in one story are evidence in every other.  Set the result
         (merged over all parts of the crawl) as ``corpus`` to restore with it.
         """
-        from unspin.pipeline import gather
+        from unspin.passes import gather
         from unspin.tokenize import tokenize
 
         return gather((tokenize(text) for text in texts), self.lm, self.table, self.settings)
@@ -124,7 +124,7 @@ class Restorer:
         """Restore many texts, in ``workers`` processes that each load the model once.
 
         ``corpus=True`` treats the texts as one crawl spun by one spinner: a first pass
-        gathers what every text says about each observed word (``pipeline.gather``), and
+        gathers what every text says about each observed word (``passes.gather``), and
         each text is then restored with that evidence.  It reads every text twice, in this
         process, and holds only per-word sums between the passes.
         """

@@ -60,6 +60,35 @@ class Arc:
     candidate: Candidate
 
 
+def observed(tokens: tuple[Token, ...], arc: Arc) -> str:
+    """The arc's span as the channel reads it: the tokens' normalised words, space-joined."""
+    return " ".join(t.norm for t in tokens[arc.begin : arc.end])
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """One span of a decoded sentence read against its rivals.
+
+    ``tokens`` are the sentence's tokens, ``arc`` the reading the best path took, ``ranked``
+    every reading of the span (the kept words included) with its posterior, most likely
+    first, and ``keep`` the kept words' posterior.
+    """
+
+    tokens: tuple[Token, ...]
+    arc: Arc
+    ranked: tuple[tuple[Arc, float], ...]
+    keep: float
+
+    @property
+    def observed(self) -> str:
+        return observed(self.tokens, self.arc)
+
+    @property
+    def span(self) -> tuple[Token, ...]:
+        """The tokens the site covers."""
+        return self.tokens[self.arc.begin : self.arc.end]
+
+
 @dataclass(frozen=True, slots=True)
 class Alternative:
     restored: str

@@ -1,0 +1,102 @@
+"""Agreement: what the other occurrences of an observed word say (in a document or a corpus)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from unspin.candidates import lemmas
+from unspin.types import Site
+
+
+def family_key(words: tuple[str, ...]) -> frozenset:
+    """A reading's word and its lemmas ("has" -> {has, have}); phrases stand for themselves."""
+    if len(words) > 1:
+        return frozenset((" ".join(words),))
+    return frozenset((words[0], *lemmas(words[0])))
+
+
+def family_shares(ranked) -> dict[tuple[str, ...], float]:
+    """Posterior of each spun reading's lemma family (has / had / have share "have"): the
+    sum over the readings whose word or lemmas overlap its own."""
+    spun = [(a.candidate.words, p, family_key(a.candidate.words)) for a, p in ranked
+            if a.candidate.relation != "keep"]
+    holders: dict[str, list[int]] = {}
+    for i, (_words, _p, key) in enumerate(spun):
+        for element in key:
+            holders.setdefault(element, []).append(i)
+    shares = {}
+    for words, _p, key in spun:
+        family = {i for element in key for i in holders[element]}
+        shares[words] = sum(spun[i][1] for i in family)
+    return shares
+
+
+class Agreement:
+    """What the other occurrences of the same observed words say.
+
+    A spinner keeps one replacement per word, so every occurrence of "produce" in a
+    document (or in a whole crawl spun by one spinner) has the same original: the mean
+    posterior a reading gets at the other occurrences (0 where the decoder did not read
+    them) is evidence for it here.  Only sums are kept, so one Agreement can gather a
+    corpus of any size.
+    """
+
+    def __init__(self, corpus: bool = False) -> None:
+        self.corpus = corpus  # gathered over a corpus (not one document)
+        self.totals: dict[str, Counter] = {}  # observed -> words -> summed posterior
+        self.families: dict[str, Counter] = {}  # observed -> words -> summed lemma-family posterior
+        self.sites: Counter = Counter()  # observed -> occurrences read
+        self.counts: Counter = Counter()  # word -> occurrences in the text(s)
+        self._claims: dict | None = None
+
+    @classmethod
+    def of(cls, changed: list[Site], counts: Counter) -> "Agreement":
+        agreement = cls()
+        agreement.add(changed, counts)
+        return agreement
+
+    def add(self, changed: list[Site], counts: Counter) -> None:
+        """Gather the sites read in one document and its word counts."""
+        for site in changed:
+            observed = site.observed
+            self.sites[observed] += 1
+            self.totals.setdefault(observed, Counter()).update(
+                {a.candidate.words: p for a, p in site.ranked if a.candidate.relation != "keep"})
+            self.families.setdefault(observed, Counter()).update(family_shares(site.ranked))
+        self.counts.update(counts)
+        self._claims = None
+
+    def merge(self, other: "Agreement") -> "Agreement":
+        """Add another part of the corpus (gathered elsewhere, e.g. by a worker)."""
+        for mine, theirs in ((self.totals, other.totals), (self.families, other.families)):
+            for observed, sums in theirs.items():
+                mine.setdefault(observed, Counter()).update(sums)
+        self.sites.update(other.sites)
+        self.counts.update(other.counts)
+        self._claims = None
+        return self
+
+    def occurrences(self, observed: str) -> int:
+        return max(self.sites[observed], self.counts.get(observed, 0), 1)
+
+    def others(self, observed: str) -> int:
+        return self.occurrences(observed) - 1
+
+    def claimed(self, observed: str, words: tuple[str, ...]) -> float:
+        """How strongly another observed word claims the same original: a spinner writes
+        each original one way, so two observed words rarely share one."""
+        if self._claims is None:
+            self._claims = {}
+            for o, totals in self.totals.items():
+                occurrences = self.occurrences(o)
+                for w, total in totals.items():
+                    self._claims.setdefault(w, []).append((o, total / occurrences))
+        return max((mean for o, mean in self._claims.get(words, ()) if o != observed), default=0.0)
+
+    def support(self, observed: str, words: tuple[str, ...], own: float, family: bool = False) -> float:
+        """Mean posterior of ``words`` at the other occurrences (``own`` is this one's)."""
+        others = self.others(observed)
+        if others <= 0:
+            return 0.0
+        total = (self.families if family else self.totals).get(observed, {}).get(words, 0.0)
+        return max(0.0, total - own) / others

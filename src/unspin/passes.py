@@ -1,0 +1,180 @@
+"""The decode passes over one document: sentences -> lattices -> best paths -> sites.
+
+Two passes over the document.  Pass one decodes with a prior spin rate and counts what
+it restored; that gives the document's own spin rate and pooled evidence (a spinner
+keeps one replacement per word, so every restoration of "successful" -> "in" supports
+the others).  Pass two decodes again with both.  Every span the best path changes, and
+every other occurrence of a word it changes, becomes a Site; with its evidence
+(``unspin.evidence``) it is a Proposal.  Corpus mode (``gather``) runs the passes over a
+whole crawl first and keeps what every occurrence says.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterator, NamedTuple
+
+from unspin.candidates import ChannelParams, ReadingTable, lattice
+from unspin.decode import best_path, posteriors
+from unspin.evidence import Agreement, DocumentFacts, Evidence, document_facts, readings
+from unspin.lm import LanguageModel
+from unspin.tokenize import is_word, sentences
+from unspin.topics import Topics
+from unspin.types import Arc, Candidate, Document, Site, observed
+
+PRIOR_RATE = 0.05
+# The commonest English words that no spinner here replaces: a text where they are
+# rare is not English (or not prose) and is left untouched.
+ENGLISH_MARKERS = frozenset("the of and to a is that for it with on was by this are from not".split())
+MIN_MARKER_SHARE = 0.06
+MAX_SENTENCE_TOKENS = 80
+POOL_WEIGHT = 2.0
+FIRST_PASS_SHARE = 4  # the first pass reads a quarter of the candidates (it only counts)
+
+
+class Decoded(NamedTuple):
+    """One sentence (or piece of a long one) decoded: its lattice, best path and LM states."""
+
+    tokens: tuple
+    arcs: list[list[Arc]]
+    path: list[Arc]
+    states: list
+
+
+def looks_english(document) -> bool:
+    """Enough common English words (short texts get the benefit of the doubt)."""
+    words = [t.norm for t in document.tokens if is_word(t.text)]
+    if len(words) < 8:
+        return True
+    return sum(w in ENGLISH_MARKERS for w in words) / len(words) >= MIN_MARKER_SHARE
+
+
+def chunks(document) -> list[tuple[int, int]]:
+    """Sentence ranges, long ones cut so that the beam stays small."""
+    ranges = []
+    for begin, end in sentences(document):
+        for cut in range(begin, end, MAX_SENTENCE_TOKENS):
+            ranges.append((cut, min(end, cut + MAX_SENTENCE_TOKENS)))
+    return ranges
+
+
+def decode_sentence(tokens, lm, table, params, beam_size):
+    arcs = lattice(tokens, table, params)
+    path, states = best_path(lm, arcs, beam_size)
+    return arcs, path, states
+
+
+def rivals(arcs: list[list[Arc]], tokens, chosen: Arc) -> list[Arc]:
+    """Readings of the chosen arc's span: every arc with the same span, plus keeping it."""
+    same = [a for a in arcs[chosen.begin] if a.end == chosen.end]
+    if chosen.end - chosen.begin > 1:
+        keeps = [arcs[p][0] for p in range(chosen.begin, chosen.end)]
+        words = tuple(w for a in keeps for w in a.candidate.words)
+        prior = sum(a.candidate.log10_prior for a in keeps)
+        same.append(Arc(chosen.begin, chosen.end, Candidate(words, "keep", prior)))
+    return same
+
+
+def estimate_rate(spinnable: int, restored: int) -> float:
+    """Spin rate of the document: restorations per spinnable word, smoothed."""
+    return min(0.6, max(0.005, (restored + 0.5) / (spinnable + 10)))
+
+
+def pool(first_pass: Counter) -> dict:
+    """Extra log10 prior for an (observed, original) pair restored more than once."""
+    return {pair: POOL_WEIGHT * math.log10(count) for pair, count in first_pass.items() if count > 1}
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A span the best path reads differently: its readings, most likely first.
+
+    ``readings`` pairs each rival reading of the span (the kept words included) with its
+    evidence; the kept words have ``None``.  ``keep`` is the kept words' posterior.
+    """
+
+    tokens: tuple
+    begin: int
+    end: int
+    keep: float
+    readings: tuple[tuple[Candidate, Evidence | None], ...]
+
+
+def proposals(document, lm: LanguageModel, table: ReadingTable, settings,
+              topics: Topics | None = None, corpus: Agreement | None = None) -> Iterator[Proposal]:
+    """Decode the document in two passes and yield every span the best path changes, and
+    every other occurrence of a word it changes somewhere (in the document, or with
+    ``corpus``, anywhere in the corpus that ``gather`` read)."""
+    facts, decoded = decode(document, lm, table, settings, topics)
+    changed = changed_sites(decoded, lm, corpus.totals.keys() if corpus is not None else ())
+    agreement = corpus if corpus is not None else Agreement.of(changed, facts.counts)
+    for site in changed:
+        yield Proposal(site.tokens, site.arc.begin, site.arc.end, site.keep, readings(site, facts, agreement))
+
+
+def gather(documents, lm: LanguageModel, table: ReadingTable, settings) -> Agreement:
+    """Pass one of corpus mode: what every document says about the words it changes.
+
+    A spinner that rewrote a whole crawl used one dictionary for all of it, so the
+    readings of "produce" in one story are evidence in every other story.
+    """
+    corpus = Agreement(corpus=True)
+    for document in documents:
+        if looks_english(document):
+            facts, decoded = decode(document, lm, table, settings, None)
+            corpus.add(changed_sites(decoded, lm, ()), facts.counts)
+    return corpus
+
+
+def decode(document: Document, lm: LanguageModel, table: ReadingTable, settings,
+           topics: Topics | None) -> tuple[DocumentFacts, list[Decoded]]:
+    """The two passes over one document: its facts and its sentences decoded.
+
+    Pass one (skipped when the settings fix the spin rate) reads a quarter of the candidates
+    and counts what it restores: the document's spin rate and pooled evidence.  Pass two
+    decodes with both."""
+    lexicon = table.lexicon
+    pieces = [document.tokens[b:e] for b, e in chunks(document)]
+    spinnable = sum(1 for t in document.tokens if is_word(t.text) and lexicon.is_replacement(t.norm))
+    rate = settings.spin_rate
+    pairs: Counter = Counter()
+    bonus: dict = {}
+    if rate is None:
+        # a cheaper first pass: it only has to count restorations
+        params = ChannelParams(PRIOR_RATE, max(4, settings.max_candidates // FIRST_PASS_SHARE), {})
+        for tokens in pieces:
+            _arcs, path, _states = decode_sentence(tokens, lm, table, params, max(2, settings.beam_size // 2))
+            for arc in path:
+                if arc.candidate.relation != "keep":
+                    pairs[(observed(tokens, arc), arc.candidate.words)] += 1
+        rate = estimate_rate(spinnable, sum(pairs.values()))
+        bonus = pool(pairs)
+    facts = document_facts(document, lexicon, lm, rate, pairs, topics)
+    params = ChannelParams(rate, settings.max_candidates, bonus, facts.present)
+    return facts, [Decoded(tokens, *decode_sentence(tokens, lm, table, params, settings.beam_size)) for tokens in pieces]
+
+
+def changed_sites(decoded: list[Decoded], lm: LanguageModel, also) -> list[Site]:
+    """Sites the best path changes, then the kept occurrences of the single words it
+    changes (and of the words in ``also``): a spinner writes every occurrence of a word
+    the same way, so they are read again even where the path keeps them."""
+    changed = [site_at(tokens, arcs, path, states, index, lm)
+               for tokens, arcs, path, states in decoded
+               for index, arc in enumerate(path) if arc.candidate.relation != "keep"]
+    again = {site.tokens[site.arc.begin].norm for site in changed if site.arc.end - site.arc.begin == 1}
+    again.update(also)
+    return changed + [site_at(tokens, arcs, path, states, index, lm)
+                      for tokens, arcs, path, states in decoded
+                      for index, arc in enumerate(path)
+                      if arc.candidate.relation == "keep" and tokens[arc.begin].norm in again
+                      and len(arcs[arc.begin]) > 1]
+
+
+def site_at(tokens, arcs, path, states, index: int, lm: LanguageModel) -> Site:
+    """The site at one arc of the best path: every reading of its span with its posterior."""
+    arc = path[index]
+    ranked = tuple(posteriors(lm, path, states, index, rivals(arcs, tokens, arc)))
+    keep = sum(p for a, p in ranked if a.candidate.relation == "keep")
+    return Site(tokens, arc, ranked, keep)

@@ -1,0 +1,77 @@
+"""Document evidence: facts, agreement between occurrences, cues, and the features."""
+
+from collections import Counter
+
+from unspin.evidence.agreement import Agreement, family_shares
+from unspin.evidence.cues import GENDER, TENSE, cue, tense, tenses, verb_cue
+from unspin.evidence.facts import present
+from unspin.evidence.features import FEATURES, features
+from unspin.evidence.readings import Evidence
+from unspin.tokenize import tokenize
+from unspin.types import Arc, Candidate, Site
+
+
+def test_evidence_present_skips_words_inside_replacement_phrases(tiny_restorer):
+    # "due to the fact that" may be a spinner's output: its "that" is no evidence that
+    # the spinner left "that" alone; the free-standing "that" is.
+    found = present(tokenize("He left due to the fact that it rained."), tiny_restorer.lexicon)
+    assert {"left", "it", "rained"} <= found and "he" not in found  # capitalised
+    assert "due" not in found and "fact" not in found
+    assert "that" in present(tokenize("He said that it rained."), tiny_restorer.lexicon)
+
+
+def test_evidence_family_shares_pool_inflections_of_one_lemma():
+    def arc(words, relation="synonym"):
+        return Arc(0, 1, Candidate(tuple(words.split()), relation, 0.0))
+
+    ranked = [(arc("has"), 0.4), (arc("had"), 0.3), (arc("produce", "keep"), 0.2), (arc("makes"), 0.1)]
+    shares = family_shares(ranked)
+    assert abs(shares[("has",)] - 0.7) < 1e-9 and abs(shares[("had",)] - 0.7) < 1e-9
+    assert abs(shares[("makes",)] - 0.1) < 1e-9 and ("produce",) not in shares
+
+
+def test_evidence_agreement_reads_the_other_occurrences():
+    tokens = tokenize("produce produce bear").tokens
+
+    def site(position, readings):
+        ranked = [(Arc(position, position + 1, Candidate(tuple(w.split()), "synonym", 0.0)), p)
+                  for w, p in readings]
+        return Site(tokens, ranked[0][0], tuple(ranked), 0.0)
+
+    changed = [site(0, [("has", 0.6), ("had", 0.2)]), site(1, [("has", 0.8)]), site(2, [("has", 0.3)])]
+    agreement = Agreement.of(changed, Counter({"produce": 3, "bear": 1}))
+    assert agreement.others("produce") == 2
+    # at the first "produce": the second says 0.8, the third occurrence (kept) says 0
+    assert abs(agreement.support("produce", ("has",), 0.6) - 0.4) < 1e-9
+    assert agreement.support("bear", ("has",), 0.3) == 0.0
+    # "has" is claimed by "produce" (mean 1.4 / 3) when reading "bear"
+    assert abs(agreement.claimed("bear", ("has",)) - 1.4 / 3) < 1e-9
+
+
+def test_evidence_pronoun_and_tense_cues_follow_the_document():
+    counts = Counter("she said her firm rose and profits fell as she had hoped she said".split())
+    assert cue(("she",), GENDER, counts) > 0 > cue(("he",), GENDER, counts)
+    assert cue(("he", "or", "she"), GENDER, counts) == 0.0  # in both groups
+    assert cue(("was",), TENSE, counts) > 0 > cue(("is",), TENSE, counts)
+    assert [tense(w) for w in ("was", "is", "rose", "seems", "said", "says", "house", "profits")] == [1, -1, 1, -1, 1, -1, 0, 0]
+    past, now = tenses(counts)
+    assert past == 6 and now == 0  # said x2, rose, fell, had, hoped
+    assert verb_cue(("made",), (past, now)) > 0 > verb_cue(("seems",), (past, now))
+    assert verb_cue(("house",), (past, now)) == 0.0 and verb_cue(("in", "order"), (past, now)) == 0.0
+
+
+def an_evidence(**changes) -> Evidence:
+    """Evidence for one reading, with defaults for what a test does not set."""
+    base = dict(relation="synonym", posterior=0.6, keep=0.3, family=0.6, rival=0.1, log10_share=-1.2,
+                observed_unigram=-5.0, restored_unigram=-3.0, pooled=0, present=False, related=False,
+                observed_count=1, topic_gain=None, observed_spinnable=True, capitalised=False, rate=0.2,
+                observed_words=1, restored_words=1)
+    return Evidence(**{**base, **changes})
+
+
+def test_evidence_features_are_finite_and_named_consistently():
+    values = features(an_evidence(posterior=1.0, keep=0.0, rival=0.0, rate=0.0))
+    assert tuple(values) == FEATURES
+    assert all(abs(v) < 1e6 for v in values.values())
+    assert values["relation_synonym"] == 1.0 and values["inflection"] == 0.0
+    assert features(an_evidence(relation="hypernym+inflection"))["inflection"] == 1.0

@@ -1,0 +1,40 @@
+"""The decode passes on the tiny fixture model: which sites are read, and corpus mode."""
+
+from collections import Counter
+
+from unspin.evidence import Agreement
+from unspin.passes import gather, proposals
+from unspin.tokenize import tokenize
+from unspin.types import apply_edits
+
+
+def test_passes_kept_occurrences_of_a_changed_word_are_proposed(tiny_restorer):
+    # the path reads the first "successful" as "in" and keeps the second one; the second is
+    # read again (a spinner writes every occurrence of a word the same way)
+    document = tokenize("He was successful Seoul. The house was successful.")
+    found = list(proposals(document, tiny_restorer.lm, tiny_restorer.table, tiny_restorer.settings))
+    assert [p.tokens[p.begin].start for p in found] == [7, 39]
+    assert found[0].keep < 0.5 < found[1].keep
+    assert all(p.tokens[p.begin].text == "successful" for p in found)
+
+
+def test_passes_gather_pools_a_corpus(tiny_restorer):
+    texts = ["He was successful Seoul.", "They were successful the house.", "Le chat est noir et le chien est blanc ici."]
+    corpus = gather((tokenize(t) for t in texts), tiny_restorer.lm, tiny_restorer.table, tiny_restorer.settings)
+    # the first story reads "successful" as "in"; the second keeps it (a site not read counts 0)
+    assert corpus.sites["successful"] == 1 and corpus.occurrences("successful") == 2
+    # the second occurrence hears what the first story said
+    assert corpus.support("successful", ("in",), 0.0) > 0.5
+    assert "chat" not in corpus.counts  # a non-English text is not read
+    assert corpus.corpus and not Agreement.of([], Counter()).corpus  # the trees are told which
+
+
+def test_passes_restore_many_in_corpus_mode_keeps_the_edit_invariants(tiny_restorer):
+    texts = ["He was successful Seoul.", "The house was successful.", "", "He was home in 2019."]
+    results = tiny_restorer.restore_many(texts, corpus=True)
+    assert [r.text for r in results] == texts
+    for result in results:
+        assert apply_edits(result.text, result.edits) == result.restored_text
+        assert result.signature.endswith("|corpus")
+    assert results[0].restored_text == "He was in Seoul."
+    assert results[3].edits == ()
