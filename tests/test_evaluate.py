@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -227,3 +228,21 @@ def test_evaluate_per_document_shares_out_one_long_restoration():
     crossing = restoration(joined, [("rained.\nsuccessful", "rained. in")])
     with pytest.raises(Exception, match="crosses"):
         per_document([GOLD, second], [crossing])
+
+
+def test_evaluate_issue15_restorations_read_back_keep_reasons_and_alternatives(tmp_path):
+    from unspin.evaluate import per_document, read_restorations
+    from unspin.types import Alternative
+
+    second = gold_for("in the house", "successful the home", [("in", "successful", "x"), ("house", "home", "y")])
+    joined = SPUN + "\n" + second.spun + "\n"
+    start = len(SPUN) + 1
+    edit = Edit(start, start + 10, "successful", "in", 0.9, "similar_to", "a reason", (Alternative("at", 0.1, "synonym"),))
+    whole = Restoration(joined, apply_edits(joined, [edit]), (edit,), 0.8, "sig")
+    path = tmp_path / "restored.jsonl"
+    path.write_text(json.dumps(whole.to_dict()) + "\n")
+    (read,) = read_restorations(str(path))
+    assert read == whole
+    first, piece = per_document([GOLD, second], [read])
+    assert first.edits == () and piece.edits == (dataclasses.replace(edit, start=0, end=10),)
+    assert piece.edits[0].reason == "a reason" and piece.edits[0].alternatives == edit.alternatives

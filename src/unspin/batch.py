@@ -39,6 +39,7 @@ import click
 
 from unspin.batchio import Layout, Shard, State, count_documents, plan, shards
 from unspin.errors import UnspinError
+from unspin.schema import result_to_dict
 
 FLAG_SCORE = 0.5  # spun_score from which the summary counts a document as spun
 DEFAULT_FACTORY = "unspin.restorer:Restorer"
@@ -53,19 +54,13 @@ def make_restorer(factory: str, model: str | None, settings: dict):
     return getattr(importlib.import_module(module), name)(model, **settings)
 
 
-def _result(restoration) -> dict:
-    return {"restored_text": restoration.restored_text,
-            "edits": [edit.to_dict() for edit in restoration.edits],
-            "spun_score": restoration.spun_score, "signature": restoration.signature}
-
-
 def restore_texts(restorer, texts: list[str], as_dict: bool = True) -> list:
     """Restore each text; a failure becomes its error message (a str), never an exception."""
     out = []
     for text in texts:
         try:
             restoration = restorer.restore(text)
-            out.append(_result(restoration) if as_dict else restoration)
+            out.append(result_to_dict(restoration) if as_dict else restoration)
         except Exception as error:  # noqa: BLE001 - one bad document must not stop the run
             out.append(f"{type(error).__name__}: {error}")
     return out

@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Iterator
 
 from unspin.errors import UnspinError
+from unspin.schema import RESULT_FIELDS, arrow_fields
 from unspin.textio import atomic_path, write_atomic
 
 STATE_FORMAT = "unspin.batch-state/1"
-ADDED_FIELDS = ("restored_text", "edits", "spun_score", "signature")
+ADDED_FIELDS = RESULT_FIELDS  # what each record gains (unspin.schema)
 EDITS_NAME = "edits.jsonl"
 ERRORS_NAME = "errors.jsonl"
 
@@ -344,25 +345,17 @@ class State:
 # ---------------------------------------------------------------- parquet schema
 
 def output_schema(source: Source):
-    """The input's schema with the four added columns (typed, so empty shards agree)."""
-    import pyarrow as pa
+    """The input's schema with the added columns (typed, so empty shards agree)."""
     import pyarrow.parquet as pq
 
-    alternative = pa.struct([("restored", pa.string()), ("confidence", pa.float64()),
-                             ("relation", pa.string())])
-    edit = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("spun", pa.string()),
-                      ("restored", pa.string()), ("confidence", pa.float64()),
-                      ("relation", pa.string()), ("reason", pa.string()),
-                      ("alternatives", pa.list_(alternative))])
     schema = pq.ParquetFile(source.path).schema_arrow
     for name in ADDED_FIELDS:
         if name in schema.names:
             schema = schema.remove(schema.get_field_index(name))
     schema = schema.remove_metadata()
-    return (schema.append(pa.field("restored_text", pa.string()))
-            .append(pa.field("edits", pa.list_(edit)))
-            .append(pa.field("spun_score", pa.float64()))
-            .append(pa.field("signature", pa.string())))
+    for column in arrow_fields(ADDED_FIELDS):
+        schema = schema.append(column)
+    return schema
 
 
 def _parquet_bytes(rows: list[dict], source: Source) -> bytes:

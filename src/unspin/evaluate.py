@@ -11,6 +11,7 @@ precision = fixed / (fixed + wrong + false), recall = fixed / sites, F0.5 weight
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import time
@@ -21,6 +22,7 @@ from typing import Iterable, Sequence
 import click
 
 from unspin.errors import UnspinError
+from unspin.schema import restoration_from_dict
 from unspin.simulate import GoldEdit, SpunText
 from unspin.tokenize import is_word, tokenize
 from unspin.types import Edit, Restoration, apply_edits, splice
@@ -279,11 +281,14 @@ def read_jsonl(path: str) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def restoration_from_dict(data: dict) -> Restoration:
-    edits = tuple(Edit(e["start"], e["end"], e["spun"], e["restored"], float(e.get("confidence", 1.0)),
-                       e.get("relation", "")) for e in data.get("edits", []))
-    return Restoration(data["text"], data.get("restored_text", data["text"]), edits,
-                       float(data.get("spun_score", 0.0)), data.get("signature", ""))
+def read_golds(path: str) -> list[SpunText]:
+    """Gold spun texts, as ``unspin spin --format jsonl`` writes them."""
+    return [SpunText.from_dict(item) for item in read_jsonl(path)]
+
+
+def read_restorations(path: str) -> list[Restoration]:
+    """Restorations, as ``unspin restore --format json`` writes them (unspin.schema)."""
+    return [restoration_from_dict(item) for item in read_jsonl(path)]
 
 
 def per_document(golds: Sequence[SpunText], restorations: Sequence[Restoration]) -> list[Restoration]:
@@ -307,7 +312,7 @@ def per_document(golds: Sequence[SpunText], restorations: Sequence[Restoration])
     pieces, begin = [], 0
     for gold in golds:
         end = begin + len(gold.spun)
-        edits = tuple(Edit(start - begin, stop - begin, e.spun, e.restored, e.confidence, e.relation)
+        edits = tuple(dataclasses.replace(e, start=start - begin, end=stop - begin)
                       for start, stop, e in located if begin <= start and stop <= end)
         score = _score_at(restorations, begin)
         pieces.append(Restoration(gold.spun, apply_edits(gold.spun, edits), edits, score, ""))
@@ -361,7 +366,7 @@ def run_restorer(restorer, texts: Sequence[str],
 def eval_command(gold_path, restored_path, restorer_name, output_format, worst_n, clean_path):
     """Score restorations of spun text against gold edits."""
     try:
-        golds = [SpunText.from_dict(item) for item in read_jsonl(gold_path)]
+        golds = read_golds(gold_path)
         if (restored_path is None) == (restorer_name is None):
             raise UnspinError("E030", "give exactly one of --restored and --restorer default")
         restorer, seconds, clean = None, None, []
@@ -370,8 +375,7 @@ def eval_command(gold_path, restored_path, restorer_name, output_format, worst_n
 
             restorer = Restorer()
         if restored_path:
-            restorations = per_document(golds, [restoration_from_dict(item)
-                                                for item in read_jsonl(restored_path)])
+            restorations = per_document(golds, read_restorations(restored_path))
         else:
             restorations, seconds = run_restorer(restorer, [g.spun for g in golds])
         if clean_path:

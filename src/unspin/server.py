@@ -151,6 +151,7 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
     from fastapi.responses import JSONResponse, Response
     from pydantic import BaseModel, Field
 
+    from unspin import schema
     from unspin.types import Restoration
 
     if restorer is None:
@@ -188,28 +189,7 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
         threshold: float | None = Field(None, ge=0, le=1, description="minimum confidence of an "
                                         "edit (default: the server's model setting)")
 
-    class AlternativeOut(BaseModel):
-        restored: str
-        confidence: float
-        relation: str
-
-    class EditOut(BaseModel):
-        start: int = Field(description="start of the spun span, in Unicode code points")
-        end: int = Field(description="end (exclusive) of the spun span, in Unicode code points")
-        spun: str
-        restored: str
-        confidence: float
-        relation: str
-        reason: str
-        alternatives: list[AlternativeOut]
-
-    class RestorationOut(BaseModel):
-        format: str = "unspin.restoration/1"
-        text: str
-        restored_text: str
-        edits: list[EditOut] = Field(description="sorted, non-overlapping; offsets in code points")
-        spun_score: float = Field(description="how likely the document is spun, 0..1")
-        signature: str
+    RestorationOut = schema.restoration_model()  # its field lists live in unspin.schema
 
     class DetectRequest(BaseModel):
         texts: list[str]

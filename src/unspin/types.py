@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from unspin.errors import UnspinError
@@ -110,7 +110,9 @@ class Edit:
     alternatives: tuple[Alternative, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        from unspin.schema import edit_to_dict  # the schema module reads these types
+
+        return edit_to_dict(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,14 +126,10 @@ class Restoration:
     signature: str
 
     def to_dict(self) -> dict:
-        return {
-            "format": "unspin.restoration/1",
-            "text": self.text,
-            "restored_text": self.restored_text,
-            "edits": [e.to_dict() for e in self.edits],
-            "spun_score": self.spun_score,
-            "signature": self.signature,
-        }
+        """The JSON form (``unspin.schema``)."""
+        from unspin.schema import restoration_to_dict  # the schema module reads these types
+
+        return restoration_to_dict(self)
 
 
 def splice(text: str, pieces: Iterable[tuple[int, int, str]], start: int = 0, end: int | None = None) -> str:
