@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 from unspin import __version__
 from unspin.calibration import Calibration
 from unspin.candidates import MAX_READINGS, ReadingTable
-from unspin.data import checksum_prefix, data_dir, read_manifest
+from unspin.data import data_dir, read_manifest
 from unspin.lexicon import Lexicon
 from unspin.lm import LanguageModel
 from unspin.registry import channel_sources, scorers
+from unspin.signature import Signature, describe
 from unspin.topics import Topics
 from unspin.types import Restoration
 
@@ -74,16 +75,20 @@ class Restorer:
         return Topics.load(self.folder)
 
     @functools.cached_property
-    def signature(self) -> str:
-        s = self.settings
+    def described(self) -> Signature:
+        """The structured signature with this restorer's own settings (see ``describe``)."""
         lm_name = getattr(self.lm, "path", Path("lm")).name  # unlisted names get "unlisted"
-        return "|".join([
-            f"unspin:{__version__}",
-            f"lexicon:{self.lexicon.name}+{checksum_prefix(str(self.folder), 'channel.tsv.gz')}",
-            f"lm:{lm_name}+{checksum_prefix(str(self.folder), lm_name)}+o{self.lm.order}",
-            f"beam:{s.beam_size}|cand:{s.max_candidates}|threshold:{s.threshold}",
-            f"rate:{'auto' if s.spin_rate is None else s.spin_rate}",
-        ])
+        return describe(self.folder, self.lexicon.name, lm_name, self.lm.order,
+                        self.calibration.roots is not None, self.topics is not None, self.settings)
+
+    def describe(self, settings: Settings | None = None, corpus: bool = False) -> Signature:
+        """What a restore with ``settings`` (default: the restorer's) produces its result with."""
+        return self.described.with_settings(settings or self.settings, corpus)
+
+    @functools.cached_property
+    def signature(self) -> str:
+        """The signature string of a restore with the restorer's own settings."""
+        return str(self.described)
 
     def info(self) -> dict:
         """Version, model files with checksums, and the signature."""
@@ -94,7 +99,7 @@ class Restorer:
         from unspin.edits import restore_text
 
         settings = dataclasses.replace(self.settings, **overrides) if overrides else self.settings
-        signature = self.signature + ("|corpus" if self.corpus is not None else "")
+        signature = str(self.describe(settings, corpus=self.corpus is not None))
         return restore_text(text, self.lm, self.table, settings, signature, self.calibration, self.topics,
                             self.corpus)
 

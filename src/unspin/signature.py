@@ -1,0 +1,78 @@
+"""The reproducibility signature (sacreBLEU's Signature): what produced a result.
+
+A structured object (the package version, every model file that changes the output with its
+manifest checksum prefix, the settings the call actually used, corpus mode), rendered as the
+``key:value|...`` string that results carry::
+
+    unspin:0.1.0|lexicon:channel.tsv.gz+7e0bf4f7|lm:lm.binary+e1fe0473+o5|calibration:calibration.json+3ffc6629
+    |topics:topics.npy+4c9581ff,topics.vocab+ab5404d6|beam:4|cand:40|threshold:0.6|rate:auto[|corpus]
+
+(one line).  A file that is not in the folder's manifest shows ``unlisted`` for its checksum;
+a model part the folder does not have (the tiny test model's calibration) shows ``none``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from unspin import __version__
+from unspin.data import checksum_prefix
+
+TOPIC_FILES = ("topics.npy", "topics.vocab")
+CALIBRATION_FILE = "calibration.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """A model file as the signature names it: its name and its manifest checksum prefix."""
+
+    name: str
+    checksum: str
+
+    @classmethod
+    def of(cls, folder: Path, name: str) -> "Stamp":
+        return cls(name, checksum_prefix(str(folder), name))
+
+    def __str__(self) -> str:
+        return f"{self.name}+{self.checksum}"
+
+
+@dataclass(frozen=True)
+class Signature:
+    version: str
+    lexicon: Stamp
+    lm: Stamp
+    lm_order: int
+    calibration: Stamp | None  # None: no calibration, the confidence is the decoder's posterior
+    topics: tuple[Stamp, ...]  # empty: no topic vectors
+    beam_size: int
+    max_candidates: int
+    threshold: float
+    spin_rate: float | None  # None: estimated per document
+    corpus: bool = False  # restored with evidence gathered over a corpus
+
+    def with_settings(self, settings, corpus: bool | None = None) -> "Signature":
+        """The same model with the settings a call used (a ``Settings``) and its corpus mode."""
+        return dataclasses.replace(self, beam_size=settings.beam_size, max_candidates=settings.max_candidates,
+                                   threshold=settings.threshold, spin_rate=settings.spin_rate,
+                                   corpus=self.corpus if corpus is None else corpus)
+
+    def __str__(self) -> str:
+        parts = [f"unspin:{self.version}", f"lexicon:{self.lexicon}", f"lm:{self.lm}+o{self.lm_order}",
+                 f"calibration:{self.calibration or 'none'}",
+                 f"topics:{','.join(map(str, self.topics)) or 'none'}",
+                 f"beam:{self.beam_size}", f"cand:{self.max_candidates}", f"threshold:{self.threshold}",
+                 f"rate:{'auto' if self.spin_rate is None else self.spin_rate}"]
+        return "|".join(parts + (["corpus"] if self.corpus else []))
+
+
+def describe(folder: Path, lexicon_name: str, lm_name: str, lm_order: int, calibrated: bool,
+             has_topics: bool, settings, corpus: bool = False) -> Signature:
+    """The signature of a restorer reading ``folder`` (checksums from its manifest)."""
+    return Signature(
+        __version__, Stamp.of(folder, lexicon_name), Stamp.of(folder, lm_name), lm_order,
+        Stamp.of(folder, CALIBRATION_FILE) if calibrated else None,
+        tuple(Stamp.of(folder, name) for name in TOPIC_FILES) if has_topics else (),
+        settings.beam_size, settings.max_candidates, settings.threshold, settings.spin_rate, corpus)
