@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from common import CORPUS, DATA  # noqa: E402  (also puts src/ on the path)
 from unspin.calibration import FORMAT, fit_trees  # noqa: E402
 from unspin.data import CALIBRATION_HOLDOUT as HOLDOUT  # noqa: E402
-from unspin.data import update_manifest  # noqa: E402
+from unspin.data import read_manifest, update_manifest  # noqa: E402
 from unspin.evidence import FEATURES, Evidence, features  # noqa: E402
 from unspin.passes import gather, proposals  # noqa: E402
 from unspin.registry import families  # noqa: E402
@@ -82,6 +82,25 @@ def labelled_readings(restorer: Restorer, lines: list[str], profile: str, rate: 
                     yield evidence, wanted.get(span) == " ".join(candidate.words)
 
 
+def fitted_on(restorer: Restorer, out: Path, lines: int) -> dict:
+    """What the trees are fitted on (calibration.json's ``fitted_on``, also in the manifest):
+    the families and sets, the decoder settings, the LM that decoded them and the shipped LM
+    (in ``out``) they will be applied with.  Loading checks the LM order against it."""
+    lm_name = restorer.lm.path.name
+    decoded = read_manifest(restorer.folder)["files"].get(lm_name, {})
+    shipped = read_manifest(out)["files"].get("lm.binary", {})
+    settings = restorer.settings
+    return {"families": list(FAMILIES), "sets": [list(item) for item in PROFILES],
+            "data": f"the last {HOLDOUT} lines of bbc_news (the first {lines} of them), "
+                    f"documents of {LINES_PER_DOCUMENT} lines",
+            "settings": {"beam_size": settings.beam_size, "max_candidates": settings.max_candidates,
+                         "spin_rate": settings.spin_rate},
+            "lm": {"order": restorer.lm.order, "prune": decoded.get("prune"),
+                   "decoded_with": {"file": str(restorer.folder / lm_name), "sha256": decoded.get("sha256")},
+                   "meant_for": {"file": "lm.binary", "sha256": shipped.get("sha256"), "order": shipped.get("order"),
+                                 "prune": shipped.get("prune")}}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
@@ -90,14 +109,15 @@ def main() -> None:
     parser.add_argument("--model", type=Path, help="model folder that decodes (default: --out); "
                         "its LM must not have seen the held-out lines")
     parser.add_argument("--dump", type=Path, help="also write the labelled evidence here (jsonl)")
-    parser.add_argument("--from-dump", type=Path, help="fit on a dump instead of decoding again")
+    parser.add_argument("--from-dump", type=Path, help="fit on a dump instead of decoding again "
+                        "(give the --model that decoded it: its LM is recorded as the one fitted on)")
     args = parser.parse_args()
 
+    restorer = Restorer(args.model or args.out)
     if args.from_dump:
         records = [json.loads(line) for line in args.from_dump.read_text().splitlines()]
         samples = [(Evidence(**r["evidence"]), r["right"]) for r in records]
     else:
-        restorer = Restorer(args.model or args.out)
         lines = held_out_lines(args.corpus, args.lines)
         samples = []
         for profile, rate, mode in PROFILES:
@@ -105,15 +125,17 @@ def main() -> None:
             print(f"{profile} {rate} ({mode}): {len(found)} readings, {sum(r for _, r in found)} right", flush=True)
             samples += found
         if args.dump:
-            args.dump.write_text("".join(json.dumps({"evidence": dataclasses.asdict(e), "right": r}) + "\n"
-                                         for e, r in samples))
+            write_atomic(args.dump, "".join(json.dumps({"evidence": dataclasses.asdict(e), "right": r}) + "\n"
+                                            for e, r in samples))
     rows = [[features(e)[name] for name in FEATURES] for e, _ in samples]
     labels = [right for _, right in samples]
-    model = {**fit_trees(rows, labels), "samples": len(samples), "right": int(sum(labels))}
+    record = fitted_on(restorer, args.out, args.lines)
+    model = {**fit_trees(rows, labels), "samples": len(samples), "right": int(sum(labels)), "fitted_on": record}
     print(f"{len(samples)} readings, {sum(labels)} right, {len(model['trees']['roots'])} trees")
     write_atomic(args.out / "calibration.json", json.dumps(model, indent=2) + "\n")
     update_manifest(args.out, "calibration.json", {
         "format": FORMAT, "built_by": "scripts/calibrate.py",
+        "fitted_on": {key: value for key, value in record.items() if key != "sets"},
         "source": f"last {HOLDOUT} lines of bbc_news, first {args.lines}, spun with {PROFILES}, decoded "
                   "with the calibration LM (scripts/build_lm.py --holdout 2000), which never saw them",
         "model": "scikit-learn HistGradientBoostingClassifier (300 trees, 31 leaves, depth 8) as flat arrays"})

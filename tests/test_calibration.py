@@ -10,6 +10,7 @@ from unspin.calibration import FORMAT, Calibration, export_trees, fit_trees
 from test_evidence import an_evidence as evidence
 from unspin.evidence import FEATURES, MIN_POSTERIOR, features
 from unspin.data import data_dir
+from unspin.errors import UnspinError
 
 
 def test_identity_is_the_posterior():
@@ -64,8 +65,49 @@ def test_shipped_model_covers_every_feature():
         evidence(posterior=0.3, family=0.3, keep=0.6))
 
 
-@pytest.mark.parametrize("bad", [{}, {"format": "other"}, {"format": FORMAT, "features": ["old"]}])
-def test_unknown_files_fall_back_to_identity(tmp_path, bad):
+@pytest.mark.parametrize("bad", [{}, {"format": "unspin.calibration/3", "features": list(FEATURES)},
+                                 {"format": FORMAT, "features": ["old"]}])
+def test_calibration_refuses_a_file_that_does_not_fit_the_code(tmp_path, bad):
     path = tmp_path / "calibration.json"
     path.write_text(json.dumps(bad))
-    assert Calibration.load(path).confidence(evidence(posterior=0.42)) == 0.42
+    with pytest.raises(UnspinError, match="E021.*scripts/calibrate.py"):
+        Calibration.load(path)
+
+
+def test_calibration_refuses_another_lm_order(tmp_path):
+    pytest.importorskip("sklearn")
+    rows = [[features(evidence(posterior=p / 100))[name] for name in FEATURES] for p in range(1, 100)]
+    data = fit_trees(rows, [p > 50 for p in range(1, 100)], iterations=5)
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(UnspinError, match="does not say which language model"):
+        Calibration.load(path, lm_order=5)
+    path.write_text(json.dumps({**data, "fitted_on": {"lm": {"order": 3}}}))
+    assert Calibration.load(path, lm_order=3).fitted_on == {"lm": {"order": 3}}
+    with pytest.raises(UnspinError, match="E021.*3-gram.*not this 5-gram"):
+        Calibration.load(path, lm_order=5)
+
+
+def test_calibration_is_the_posterior_without_a_file(tmp_path):
+    assert Calibration.load(tmp_path / "calibration.json", lm_order=3).confidence(evidence(posterior=0.42)) == 0.42
+
+
+def test_calibration_shipped_file_says_what_it_was_fitted_on():
+    folder = data_dir(None)
+    fitted = Calibration.load(folder / "calibration.json").fitted_on
+    manifest = json.loads((folder / "MANIFEST.json").read_text())["files"]
+    assert fitted["families"] == ["wordnet", "thesaurus", "tortured"]
+    assert fitted["lm"]["order"] == manifest["lm.binary"]["order"]
+    assert fitted["lm"]["meant_for"]["sha256"] == manifest["lm.binary"]["sha256"]
+    assert manifest["calibration.json"]["fitted_on"]["lm"] == fitted["lm"]
+
+
+@pytest.mark.model
+def test_calibration_restorer_refuses_trees_fitted_for_another_lm():
+    from conftest import TINY
+    from unspin.lm import ArpaModel
+    from unspin.restorer import Restorer
+
+    restorer = Restorer(lm=ArpaModel(TINY / "lm.arpa"))  # the bundled trees are fitted for a 5-gram LM
+    with pytest.raises(UnspinError, match="E021"):
+        restorer.restore("He was successful Seoul.")

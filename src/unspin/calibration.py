@@ -8,6 +8,11 @@ topic fit) give the probability that the edit is right.  They are fit by
 scripts/calibrate.py on held-out spun news (never eval/) and shipped as calibration.json:
 plain JSON arrays, no pickle.  The evidence and its features live in ``unspin.evidence``;
 this module holds the trees: loading, applying, fitting and exporting them.
+
+calibration.json records what the trees were fitted on (``fitted_on``: the families and
+sets, the decoder settings, the LM that decoded them and the shipped LM they are meant for).
+Loading refuses trees whose features or LM order do not match (E021); it never falls back
+to the posterior silently.  A model folder without calibration.json uses the posterior.
 """
 
 from __future__ import annotations
@@ -18,9 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
+from unspin.errors import UnspinError
 from unspin.evidence import FEATURES, MIN_POSTERIOR, Evidence, features
 
-FORMAT = "unspin.calibration/3"
+FORMAT = "unspin.calibration/4"  # /3 plus fitted_on
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,23 +46,30 @@ class Calibration:
     value: np.ndarray | None = None
     roots: np.ndarray | None = None
     depth: int = 0
+    fitted_on: dict | None = None  # what the trees were fitted on (calibration.json's record)
 
     @classmethod
     def identity(cls) -> "Calibration":
+        """No trees: the confidence is the decoder's posterior."""
         return cls()
 
     @classmethod
-    def load(cls, path: Path) -> "Calibration":
+    def load(cls, path: Path, lm_order: int | None = None) -> "Calibration":
+        """The trees in ``path``; the identity when there is no such file.
+
+        Raises E021 when the file's format or feature list is not this code's, or (given
+        ``lm_order``, the order of the LM they will be applied with) when it was fitted for
+        an LM of another order or does not say which.
+        """
         if not path.exists():
             return cls.identity()
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT or list(data.get("features", ())) != list(FEATURES):
-            return cls.identity()
+        check(data, path, lm_order)
         trees = data["trees"]
         return cls(float(data["base"]), np.array(trees["feature"], dtype=np.intp),
                    np.array(trees["threshold"], dtype=np.float64), np.array(trees["left"], dtype=np.intp),
                    np.array(trees["right"], dtype=np.intp), np.array(trees["value"], dtype=np.float64),
-                   np.array(trees["roots"], dtype=np.intp), int(trees["depth"]))
+                   np.array(trees["roots"], dtype=np.intp), int(trees["depth"]), data.get("fitted_on"))
 
     def confidences(self, evidence: list[Evidence]) -> list[float]:
         """P(edit is right) for each reading."""
@@ -75,6 +88,25 @@ class Calibration:
 
     def confidence(self, evidence: Evidence) -> float:
         return self.confidences([evidence])[0]
+
+
+def check(data: dict, path: Path, lm_order: int | None = None) -> None:
+    """Raise E021 unless ``data`` (a calibration file's JSON) fits this code and the LM."""
+    if data.get("format") != FORMAT:
+        raise UnspinError("E021", f"{path} has format {data.get('format')!r}; this unspin reads {FORMAT}")
+    features_found = list(data.get("features", ()))
+    if features_found != list(FEATURES):
+        missing = [f for f in FEATURES if f not in features_found]
+        extra = [f for f in features_found if f not in FEATURES]
+        raise UnspinError("E021", f"{path} was fitted on other features (missing: {', '.join(missing) or 'none'}; "
+                          f"unknown: {', '.join(extra) or 'none'}; or in another order)")
+    if lm_order is not None:
+        fitted = (data.get("fitted_on") or {}).get("lm", {}).get("order")
+        if fitted is None:
+            raise UnspinError("E021", f"{path} does not say which language model it was fitted for")
+        if fitted != lm_order:
+            raise UnspinError("E021", f"{path} was fitted for a {fitted}-gram language model, "
+                              f"not this {lm_order}-gram one")
 
 
 def fit_trees(rows: list[list[float]], labels: list[bool], iterations: int = 300) -> dict:

@@ -11,6 +11,8 @@ CATALOGUE = {
     "E010": "internal tokenizer invariant broken; please report this input",
     "E011": "an edit does not match the text it applies to",
     "E020": "bad model or data file format",
+    "E021": "the calibration does not fit this model; refit it with scripts/calibrate.py --model DIR "
+            "(README: How the models are built)",
     "E030": "bad argument",
     "E040": "server busy: every restore slot is taken; retry later or start more workers",
     "E041": "request timed out; send shorter text or raise --timeout",

@@ -16,7 +16,7 @@ from unspin.data import data_dir, read_manifest
 from unspin.lexicon import Lexicon
 from unspin.lm import LanguageModel
 from unspin.registry import channel_sources, scorers
-from unspin.signature import Signature, describe
+from unspin.signature import CALIBRATION_FILE, Signature, describe
 from unspin.topics import Topics
 from unspin.types import Restoration
 
@@ -68,7 +68,7 @@ class Restorer:
 
     @functools.cached_property
     def calibration(self) -> Calibration:
-        return Calibration.load(self.folder / "calibration.json")
+        return Calibration.load(self.folder / CALIBRATION_FILE, lm_order=self.lm.order)
 
     @functools.cached_property
     def topics(self) -> Topics | None:
