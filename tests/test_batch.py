@@ -222,7 +222,7 @@ def test_batch_resume_refuses_other_settings(tmp_path):
 
 def test_batch_restore_parallel_keeps_order(restorer):
     texts = documents(25)
-    results = restore_parallel(texts, 2, str(TINY), {})
+    results = restore_parallel(texts, 2, restorer.spec())
     assert [r.restored_text for r in results] == [restorer.restore(t).restored_text for t in texts]
     assert [r.edits for r in results] == [restorer.restore(t).edits for t in texts]
 

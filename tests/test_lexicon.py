@@ -56,3 +56,16 @@ def test_lexicon_rejects_other_files(tmp_path):
     path.write_text("hello\tworld\n")
     with pytest.raises(UnspinError, match="E020"):
         Lexicon.load(path)
+
+
+def test_lexicon_pickles_without_its_caches():
+    import pickle
+
+    lexicon = Lexicon.load(TINY / "channel.tsv.gz")
+    size = len(pickle.dumps(lexicon))
+    lexicon.forward("in")  # fills the caches
+    lexicon.backward("successful")
+    assert len(pickle.dumps(lexicon)) == size
+    copy = pickle.loads(pickle.dumps(lexicon))
+    assert copy.backward("successful") == lexicon.backward("successful") and len(copy) == len(lexicon)
+    assert copy.forward("in") == lexicon.forward("in")

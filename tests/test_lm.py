@@ -25,3 +25,19 @@ def test_lm_prefers_fluent_text():
     good = sentence_log10(model, "he was in seoul .".split())
     bad = sentence_log10(model, "he was successful seoul .".split())
     assert good > bad
+
+
+def test_lm_kenlm_model_travels_as_its_path():
+    import pickle
+
+    pytest.importorskip("kenlm")
+    model = pickle.loads(pickle.dumps(KenLMModel(TINY / "lm.arpa")))
+    assert model.path == TINY / "lm.arpa" and model.order == 3
+    assert math.isclose(sentence_log10(model, SENTENCES[0]), sentence_log10(ArpaModel(TINY / "lm.arpa"), SENTENCES[0]),
+                        abs_tol=1e-4)
+
+
+def test_lm_ngram_scorer_loads_the_folder_model():
+    from unspin.registry import scorers
+
+    assert scorers.get("ngram").load(TINY).path.name == "lm.arpa"

@@ -235,21 +235,28 @@ class LocalEngine(Engine):
         return executor
 
 
-def restore_parallel(texts: list[str], workers: int, model_folder: str | None,
-                     overrides: dict) -> list:
-    """Restore ``texts`` in ``workers`` processes (model loaded once each); keeps order.
+def _init_spec_worker(spec) -> None:
+    global _worker_restorer
+    _worker_restorer = spec.build()
+
+
+def restore_parallel(texts: list[str], workers: int, spec) -> list:
+    """Restore ``texts`` in ``workers`` processes, each building its restorer once from
+    ``spec`` (a ``restorer.RestorerSpec``: injected LM, lexicon and corpus evidence travel
+    with it); keeps order.
 
     Used by ``Restorer.restore_many(texts, workers=N)``.  Raises the first failure as an
     UnspinError (E030) naming the document.
     """
+    import multiprocessing
+
     texts = list(texts)
-    engine = LocalEngine(workers, model=model_folder, settings=dict(overrides))
     if workers <= 1 or len(texts) <= 1:
-        restorer = make_restorer(DEFAULT_FACTORY, model_folder, dict(overrides))
-        results = restore_texts(restorer, texts, as_dict=False)
+        results = restore_texts(spec.build(), texts, as_dict=False)
     else:
         size = max(1, min(CHUNK, len(texts) // (workers * 4) or 1))
-        with engine._executor() as executor:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_init_spec_worker, initargs=(spec,)) as executor:
             chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
             results = [r for part in executor.map(_work, chunks, [False] * len(chunks)) for r in part]
     for number, result in enumerate(results):

@@ -91,6 +91,10 @@ class Lexicon:
         self._forward: dict[str, list[Link]] | None = None
         self.max_replacement_words = max((key.count(" ") + 1 for key in lines), default=1)
 
+    def __getstate__(self) -> dict:
+        """Pickled (for worker processes) without the parsed-row caches."""
+        return {**self.__dict__, "_parsed": {}, "_forward": None}
+
     @classmethod
     def load(cls, path: str | Path) -> "Lexicon":
         path = Path(path)

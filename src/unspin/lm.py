@@ -60,6 +60,10 @@ class KenLMModel:
         self.path = Path(path)
         self._State = kenlm.State
 
+    def __reduce__(self):
+        """A KenLM model travels to another process as its path (it is memory-mapped there)."""
+        return KenLMModel, (str(self.path),)
+
     def begin_state(self):
         state = self._kenlm.State()
         self._model.BeginSentenceWrite(state)

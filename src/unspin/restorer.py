@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +14,7 @@ from unspin import __version__
 from unspin.calibration import Calibration
 from unspin.candidates import MAX_READINGS, ReadingTable
 from unspin.data import data_dir, read_manifest
+from unspin.errors import UnspinError
 from unspin.lexicon import Lexicon
 from unspin.lm import LanguageModel
 from unspin.registry import channel_sources, scorers
@@ -47,6 +49,7 @@ class Restorer:
         self.channel = channel_sources.get(channel)  # unless ``lexicon`` is given
         self._lm = lm
         self._lexicon = lexicon
+        self._injected = (lm, lexicon)  # what was given rather than loaded from the folder
         self.corpus = corpus  # corpus mode: what the whole crawl says (see gather)
 
     @property
@@ -125,24 +128,58 @@ class Restorer:
         """How likely the document is spun, 0..1."""
         return self.restore(text).spun_score
 
+    def spec(self, **overrides) -> "RestorerSpec":
+        """What another process needs to build this same restorer (see ``RestorerSpec``).
+
+        Raises E030 when an injected language model or lexicon cannot be sent there.
+        """
+        for what, given in zip(("language model", "lexicon"), self._injected):
+            if given is not None:
+                try:
+                    pickle.dumps(given)
+                except Exception as error:  # noqa: BLE001 - whatever pickle refuses, say so
+                    raise UnspinError("E030", f"the injected {what} ({type(given).__name__}) cannot be sent to "
+                                      f"worker processes ({error}); use workers=1, or inject one that pickles "
+                                      "(KenLMModel and ArpaModel travel as their file path)") from None
+        settings = dataclasses.replace(self.settings, **overrides) if overrides else self.settings
+        return RestorerSpec(str(self.folder), settings, self.scorer.name, self.channel.name, *self._injected,
+                            self.corpus)
+
     def restore_many(self, texts, workers: int = 1, corpus: bool = False, **overrides) -> list[Restoration]:
-        """Restore many texts, in ``workers`` processes that each load the model once.
+        """Restore many texts, in ``workers`` processes that each build this restorer once
+        (with its injected LM or lexicon, settings and corpus evidence: ``spec``).
 
         ``corpus=True`` treats the texts as one crawl spun by one spinner: a first pass
-        gathers what every text says about each observed word (``passes.gather``), and
-        each text is then restored with that evidence.  It reads every text twice, in this
-        process, and holds only per-word sums between the passes.
+        gathers what every text says about each observed word (``passes.gather``), in this
+        process, and each text is then restored with that evidence.  It reads every text
+        twice and holds only per-word sums between the passes.
         """
-        if corpus:
-            texts = list(texts)
-            restorer = self.with_corpus(self.gather(texts))
+        texts = list(texts)
+        restorer = self.with_corpus(self.gather(texts)) if corpus else self
+        if workers <= 1 or len(texts) <= 1:
             return [restorer.restore(text, **overrides) for text in texts]
-        if workers <= 1:
-            return [self.restore(text, **overrides) for text in texts]
         from unspin.batch import restore_parallel
 
-        settings = {**dataclasses.asdict(self.settings), **overrides}
-        return restore_parallel(list(texts), workers, str(self.folder), settings)
+        return restore_parallel(texts, workers, restorer.spec(**overrides))
+
+
+@dataclass(frozen=True)
+class RestorerSpec:
+    """A picklable recipe for a Restorer: its folder, settings, registry names, and what was
+    injected (a language model, a lexicon) or gathered (corpus evidence) rather than loaded
+    from the folder.  Worker processes build their restorer from it (``build``)."""
+
+    folder: str
+    settings: Settings
+    scorer: str
+    channel: str
+    lm: LanguageModel | None = None
+    lexicon: Lexicon | None = None
+    corpus: "Agreement | None" = None
+
+    def build(self) -> Restorer:
+        return Restorer(self.folder, lm=self.lm, lexicon=self.lexicon, corpus=self.corpus, scorer=self.scorer,
+                        channel=self.channel, **dataclasses.asdict(self.settings))
 
 
 @functools.lru_cache(maxsize=4)
