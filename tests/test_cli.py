@@ -54,3 +54,18 @@ def test_cli_detect_prints_scores(tmp_path):
 def test_cli_verify_checks_manifest():
     out = run(["verify", "--model", str(TINY)], b"")
     assert out.returncode == 0, out.stderr
+
+
+def test_cli_verify_names_a_corrupted_file(tmp_path):
+    import shutil
+
+    folder = tmp_path / "model"
+    shutil.copytree(TINY, folder)
+    with open(folder / "lm.arpa", "ab") as handle:
+        handle.write(b"\n")  # one byte more: size and checksum differ
+    out = run(["verify", "--model", str(folder)], b"")
+    assert out.returncode == 1
+    assert b"lm.arpa" in out.stderr and b"channel.tsv.gz" not in out.stderr
+    (folder / "channel.tsv.gz").write_bytes((folder / "channel.tsv.gz").read_bytes()[::-1])  # same size, other bytes
+    out = run(["verify", "--model", str(folder)], b"")
+    assert out.returncode == 1 and b"channel.tsv.gz" in out.stderr and b"lm.arpa" in out.stderr

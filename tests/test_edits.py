@@ -1,6 +1,7 @@
 """Restoring whole texts on the tiny fixture model (ten-entry lexicon, small ARPA): the edits
 a Restoration reports and their invariants."""
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from unspin.types import apply_edits
@@ -12,8 +13,13 @@ def test_edits_restores_pooled_successful(tiny_restorer):
     assert all(e.relation == "synonym" and 0 < e.confidence <= 1 for e in result.edits)
 
 
-def test_edits_keeps_capitalisation_of_spun_word(tiny_restorer):
-    result = tiny_restorer.restore("He was in the house. Successful 2019 he was home.")
+@pytest.mark.parametrize("text,spun,restored", [
+    ("He ran Crossed a minefield.", "Crossed", "Across"),
+    ("They are told their families volition be executed. Families Volition be told.", "Volition", "Will"),
+])
+def test_edits_keeps_capitalisation_of_spun_word(tiny_restorer, text, spun, restored):
+    result = tiny_restorer.restore(text)
+    assert [(e.spun, e.restored) for e in result.edits if e.spun[:1].isupper()] == [(spun, restored)]
     for edit in result.edits:
         assert edit.spun[0].isupper() == edit.restored[0].isupper()
 

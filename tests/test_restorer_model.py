@@ -60,6 +60,7 @@ def test_restorer_model_facade_matches_class(real_restorer):
 def test_restorer_model_capitalised_spun_word_keeps_capital(real_restorer):
     result = real_restorer.restore("Successful 2019, the soldiers volition beryllium home. "
                                    "They were successful Seoul successful the spring.")
+    assert ("Successful", "In") in [(e.spun, e.restored) for e in result.edits]
     for edit in result.edits:
         assert edit.restored[:1].isupper() == edit.spun[:1].isupper()
 
