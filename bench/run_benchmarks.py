@@ -129,6 +129,12 @@ def render_markdown(results: dict) -> str:
              f"{results['cold_start']['wall_s']} s wall, peak RSS {results['cold_start']['peak_rss_mb']} MB",
              f"- restorer errors (document scored as unchanged): {len(results.get('restorer_errors', []))}",
              "", "news_dev is for development; news_test numbers are reported only, never tuned on.", ""]
+    intervals = next((item["report"]["bootstrap"] for item in results["conditions"] if "bootstrap" in item["report"]),
+                     None)
+    if intervals:
+        lines += [f"F0.5 is given with its {intervals['confidence']:.0%} interval: a paired bootstrap over the "
+                  f"documents ({intervals['resamples']:,} resamples, seed {intervals['seed']}; "
+                  "`unspin eval --baseline` compares two runs). A change inside the interval is noise.", ""]
     for split in ("dev", "test"):
         if not any(item["split"] == split for item in results["conditions"]):
             continue
@@ -136,14 +142,14 @@ def render_markdown(results: dict) -> str:
         lines += [f"## {split} (news_{split})", "",
                   f"Clean text: {clean['clean_false_edits']} false edits in {clean['clean_words']} words "
                   f"= **{clean['clean_false_per_1000']} per 1,000 words** ({clean['words_per_second']} words/s).",
-                  "", "| profile | rate | changed words | sites | P | R | F0.5 | WER spun | WER restored "
-                  "| AUC | words/s |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                  "", f"| profile | rate | changed words | sites | P | R | F0.5{' [95% interval]' if intervals else ''} "
+                  "| WER spun | WER restored | AUC | words/s |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for profile in PROFILES:
             for rate in RATES:
                 r = condition(results, split, profile, rate)
                 if r:
                     lines.append(f"| {profile} | {rate} | {r['changed_word_share']:.3f} | {r['sites']} | "
-                                 f"{r['precision']:.3f} | {r['recall']:.3f} | **{r['f05']:.3f}** | "
+                                 f"{r['precision']:.3f} | {r['recall']:.3f} | {f05_cell(r)} | "
                                  f"{r['wer_spun']:.4f} | {r['wer_restored']:.4f} | {r.get('spun_score_auc')} | "
                                  f"{r['words_per_second']} |")
         lines.append("")
@@ -156,6 +162,15 @@ def render_markdown(results: dict) -> str:
     if notes.exists():
         lines += [notes.read_text(encoding="utf-8").rstrip(), ""]
     return "\n".join(lines) + "\n"
+
+
+def f05_cell(report: dict) -> str:
+    """F0.5 in bold, with its bootstrap interval when the results have one."""
+    cell = f"**{report['f05']:.3f}**"
+    if "bootstrap" in report:
+        low, high = report["bootstrap"]["interval"]
+        cell += f" [{low:.3f}, {high:.3f}]"
+    return cell
 
 
 def render_targets(results: dict) -> list[str]:

@@ -246,3 +246,43 @@ def test_evaluate_issue15_restorations_read_back_keep_reasons_and_alternatives(t
     first, piece = per_document([GOLD, second], [read])
     assert first.edits == () and piece.edits == (dataclasses.replace(edit, start=0, end=10),)
     assert piece.edits[0].reason == "a reason" and piece.edits[0].alternatives == edit.alternatives
+
+
+def test_evaluate_bootstrap_interval_is_reproducible_and_holds_the_score():
+    from unspin.evaluate import bootstrap
+
+    documents = [Counts(4, 3, 1, 0, 0), Counts(5, 2, 1, 2, 1), Counts(3, 3, 0, 0, 0), Counts(6, 1, 2, 3, 2)] * 10
+    found = bootstrap(documents)
+    assert found == bootstrap(documents) and found["resamples"] == 1000 and found["documents"] == 40
+    low, high = found["interval"]
+    assert low < found["f05"] < high and found["f05"] == round(Counts(*map(sum, zip(*[
+        (c.sites, c.fixed, c.wrong, c.missed, c.false) for c in documents]))).f05, 4)
+    assert bootstrap([Counts(2, 2, 0, 0, 0)] * 5)["interval"] == [1.0, 1.0]
+    assert bootstrap([])["interval"] == [0.0, 0.0]
+
+
+def test_evaluate_paired_bootstrap_against_a_baseline():
+    from unspin.evaluate import bootstrap
+
+    system = [Counts(4, 3, 1, 0, 0), Counts(5, 4, 0, 1, 0), Counts(3, 2, 0, 1, 1)] * 20
+    worse = [Counts(c.sites, c.fixed - 1, c.wrong + 1, c.missed, c.false) for c in system]
+    found = bootstrap(system, worse)
+    assert found["difference"]["f05"] > 0 and found["difference"]["interval"][0] > 0
+    assert found["difference"]["p_value"] < 0.01
+    same = bootstrap(system, system)["difference"]
+    assert same["f05"] == 0.0 and same["p_value"] == 1.0
+    with pytest.raises(Exception, match="E030"):
+        bootstrap(system, worse[:-1])
+
+
+def test_evaluate_eval_command_compares_with_a_baseline(tmp_path):
+    gold_path, restored_path, baseline_path = (tmp_path / name for name in ("g.jsonl", "r.jsonl", "b.jsonl"))
+    gold_path.write_text(json.dumps(GOLD.to_dict()) + "\n")
+    restored_path.write_text(json.dumps(perfect(GOLD).to_dict()) + "\n")
+    baseline_path.write_text(json.dumps(restoration(SPUN, [("successful", "in")]).to_dict()) + "\n")
+    runner = CliRunner()
+    args = ["--gold", str(gold_path), "--restored", str(restored_path), "--baseline", str(baseline_path)]
+    report = json.loads(runner.invoke(eval_command, args + ["--format", "json"]).output)
+    assert report["bootstrap"]["f05"] == 1.0 and report["bootstrap"]["difference"]["f05"] > 0
+    table = runner.invoke(eval_command, args)
+    assert table.exit_code == 0 and "95% interval [1.000, 1.000]" in table.output and "p = " in table.output

@@ -203,20 +203,86 @@ def worst(judgements: Iterable[Judgement], n: int) -> list[dict]:
              "relation": key[4], "context": example[key]} for key, count in tally.most_common(n)]
 
 
+# ---------------------------------------------------------------- confidence intervals
+
+RESAMPLES = 1000
+BOOTSTRAP_SEED = 12345  # sacreBLEU's
+CONFIDENCE = 0.95
+
+
+def document_counts(golds: Sequence[SpunText], restorations: Sequence[Restoration]) -> list[Counts]:
+    """The judgement counts of each document (what ``bootstrap`` resamples)."""
+    return [Counts.of(judge(gold, restoration)) for gold, restoration in zip(golds, restorations)]
+
+
+def bootstrap(system: Sequence[Counts], baseline: Sequence[Counts] | None = None, resamples: int = RESAMPLES,
+              seed: int = BOOTSTRAP_SEED, confidence: float = CONFIDENCE) -> dict:
+    """Paired bootstrap over documents (sacreBLEU's significance module): the interval of F0.5.
+
+    ``system`` (and ``baseline``, the same documents restored by another system) hold each
+    document's counts.  Each of ``resamples`` draws picks as many documents with replacement
+    (the same draw for both systems) and sums their counts into an F0.5.  Returns F0.5 with
+    the central ``confidence`` interval of the draws; with a baseline also its F0.5 and the
+    difference system - baseline with its interval and a p-value: the share of draws whose
+    difference, centred on the draws' mean difference (the null hypothesis of no difference),
+    lies at least as far from zero as the observed difference, (count + 1) / (resamples + 1).
+    """
+    import numpy as np
+
+    if baseline is not None and len(baseline) != len(system):
+        raise UnspinError("E030", f"{len(system)} documents against a baseline of {len(baseline)}")
+    tables = [np.array([[c.fixed, c.wrong, c.missed, c.false] for c in counts], dtype=np.int64).reshape(-1, 4)
+              for counts in ([system] if baseline is None else [system, baseline])]
+    size = len(system)
+    rng = np.random.default_rng(seed)
+    draws = np.empty((resamples, len(tables)))
+    for i in range(resamples):
+        weights = np.bincount(rng.integers(0, size, size), minlength=size) if size else np.zeros(0, dtype=np.int64)
+        draws[i] = [f05_of(weights @ table) for table in tables]
+    tail = 100 * (1 - confidence) / 2
+
+    def interval(values: np.ndarray) -> list[float]:
+        return [round(float(v), 4) for v in np.percentile(values, [tail, 100 - tail])] if size else [0.0, 0.0]
+
+    observed = [f05_of(table.sum(axis=0)) for table in tables]
+    report = {"resamples": resamples, "seed": seed, "confidence": confidence, "documents": size,
+              "f05": round(observed[0], 4), "interval": interval(draws[:, 0])}
+    if baseline is not None:
+        differences = draws[:, 0] - draws[:, 1]
+        difference = observed[0] - observed[1]
+        extreme = np.abs(differences - differences.mean()) >= abs(difference)
+        report["baseline"] = {"f05": round(observed[1], 4), "interval": interval(draws[:, 1])}
+        report["difference"] = {"f05": round(difference, 4), "interval": interval(differences),
+                                "p_value": round(float((extreme.sum() + 1) / (resamples + 1)), 4)}
+    return report
+
+
+def f05_of(sums) -> float:
+    """F0.5 of summed (fixed, wrong, missed, false) counts, as ``Counts.f05``."""
+    fixed, wrong, missed, false = (int(v) for v in sums)
+    return Counts(fixed + wrong + missed, fixed, wrong, missed, false).f05
+
+
 # ---------------------------------------------------------------- the report
 
 def evaluate(golds: Sequence[SpunText], restorations: Sequence[Restoration],
              clean: Sequence[Restoration] = (), seconds: float | None = None,
-             worst_n: int = 0) -> dict:
-    """The full report as plain data (see ``render_table`` for the layout)."""
+             worst_n: int = 0, baseline: Sequence[Restoration] | None = None) -> dict:
+    """The full report as plain data (see ``render_table`` for the layout).
+
+    ``bootstrap`` gives F0.5's interval over documents; with ``baseline`` (another
+    system's restorations of the same golds) also the interval of the difference.
+    """
     if len(golds) != len(restorations):
         raise UnspinError("E030", f"{len(golds)} gold documents but {len(restorations)} restorations")
     judgements = []
+    per_document = []
     by_profile: dict[str, list[Judgement]] = defaultdict(list)
     errors = {"words": 0, "spun": 0, "restored": 0}
     for gold, restoration in zip(golds, restorations):
         found = judge(gold, restoration)
         judgements += found
+        per_document.append(Counts.of(found))
         by_profile[gold.profile] += found
         reference = words(gold.original)
         errors["words"] += len(reference)
@@ -236,6 +302,7 @@ def evaluate(golds: Sequence[SpunText], restorations: Sequence[Restoration],
         "per_profile": {name: Counts.of(found).to_dict() for name, found in sorted(by_profile.items())},
         "per_relation": {name: Counts.of(found).to_dict() for name, found in sorted(by_relation.items())},
         "words_per_second": round(spun_words / seconds, 1) if seconds else None,
+        "bootstrap": bootstrap(per_document, None if baseline is None else document_counts(golds, baseline)),
     }
     if clean:
         clean_words = sum(len(words(r.text)) for r in clean)
@@ -261,6 +328,8 @@ def render_table(report: dict) -> str:
                 f"{c['precision']:>8.3f}{c['recall']:>8.3f}{c['f05']:>8.3f}")
 
     lines += [header, row("all", report)]
+    if "bootstrap" in report:
+        lines += render_bootstrap(report["bootstrap"])
     lines += [row(f"profile {name}", c) for name, c in report["per_profile"].items()]
     lines += [row(f"  {name}", c) for name, c in report["per_relation"].items()]
     lines.append(f"WER spun {report['wer_spun']:.4f}  restored {report['wer_restored']:.4f}")
@@ -272,6 +341,21 @@ def render_table(report: dict) -> str:
         lines.append(f"{item['count']:>5} {item['kind']:<6} {item['spun']!r} -> {item['restored']!r} "
                      f"(gold {item['original']!r}, {item['relation']})  {item['context']}")
     return "\n".join(lines)
+
+
+def render_bootstrap(found: dict) -> list[str]:
+    """F0.5's interval (and the comparison with a baseline) as lines of text."""
+    share = f"{found['confidence']:.0%}"
+    how = (f"paired bootstrap over {found['documents']} documents, {found['resamples']:,} resamples, "
+           f"seed {found['seed']}")
+    low, high = found["interval"]
+    lines = [f"F0.5 {found['f05']:.3f}, {share} interval [{low:.3f}, {high:.3f}] ({how})"]
+    if "baseline" in found:
+        base, difference = found["baseline"], found["difference"]
+        lines.append(f"baseline F0.5 {base['f05']:.3f} [{base['interval'][0]:.3f}, {base['interval'][1]:.3f}]; "
+                     f"difference {difference['f05']:+.3f} [{difference['interval'][0]:+.3f}, "
+                     f"{difference['interval'][1]:+.3f}], p = {difference['p_value']:.3f}")
+    return lines
 
 
 # ---------------------------------------------------------------- input and the command
@@ -358,12 +442,14 @@ def run_restorer(restorer, texts: Sequence[str],
               help="restorations as JSONL (`unspin restore --format json`), in gold order")
 @click.option("--restorer", "restorer_name", type=click.Choice(["default"]), default=None,
               help="run the bundled restorer instead of reading --restored")
+@click.option("--baseline", "baseline_path", type=click.Path(exists=True, dir_okay=False),
+              help="another system's restorations of the same gold (JSONL): compare the two, paired bootstrap")
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table")
 @click.option("--worst", "worst_n", type=int, default=0, help="list the N most frequent misses")
 @click.option("--clean", "clean_path", type=click.Path(exists=True, dir_okay=False),
               help="clean text, one paragraph per line, for false edits on clean text "
                    "(default with --restorer: the gold originals)")
-def eval_command(gold_path, restored_path, restorer_name, output_format, worst_n, clean_path):
+def eval_command(gold_path, restored_path, restorer_name, baseline_path, output_format, worst_n, clean_path):
     """Score restorations of spun text against gold edits."""
     try:
         golds = read_golds(gold_path)
@@ -383,7 +469,8 @@ def eval_command(gold_path, restored_path, restorer_name, output_format, worst_n
                 clean, _ = run_restorer(restorer, [line.rstrip("\r\n") for line in handle if line.strip()])
         elif restorer_name:
             clean, _ = run_restorer(restorer, [g.original for g in golds])
-        report = evaluate(golds, restorations, clean, seconds, worst_n)
+        baseline = per_document(golds, read_restorations(baseline_path)) if baseline_path else None
+        report = evaluate(golds, restorations, clean, seconds, worst_n, baseline)
         if restorer is not None:
             report["signature"] = restorer.signature
     except (UnspinError, OSError, KeyError, ValueError) as error:
