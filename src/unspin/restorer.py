@@ -78,7 +78,7 @@ class Restorer:
         return Topics.load(self.folder)
 
     @functools.cached_property
-    def described(self) -> Signature:
+    def _described(self) -> Signature:
         """The structured signature with this restorer's own settings (see ``describe``)."""
         lm_name = getattr(self.lm, "path", Path("lm")).name  # unlisted names get "unlisted"
         return describe(self.folder, self.lexicon.name, lm_name, self.lm.order,
@@ -86,12 +86,12 @@ class Restorer:
 
     def describe(self, settings: Settings | None = None, corpus: bool = False) -> Signature:
         """What a restore with ``settings`` (default: the restorer's) produces its result with."""
-        return self.described.with_settings(settings or self.settings, corpus)
+        return self._described.with_settings(settings or self.settings, corpus)
 
     @functools.cached_property
     def signature(self) -> str:
         """The signature string of a restore with the restorer's own settings."""
-        return str(self.described)
+        return str(self._described)
 
     def info(self) -> dict:
         """Version, model files with checksums, and the signature."""

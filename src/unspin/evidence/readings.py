@@ -72,12 +72,12 @@ def readings(site: Site, c: DocumentFacts, agreement: Agreement) -> tuple[tuple[
     chosen = [candidate.words for candidate, p in spun if p >= MIN_POSTERIOR]
     gains = iter(c.topics.gains(chosen, observed_words) if c.topics is not None else [None] * len(chosen))
     shares = family_shares(ranked)
-    readings = []
+    found = []
     for candidate, posterior in ((a.candidate, p) for a, p in ranked):
         if candidate.relation == "keep":
-            readings.append((candidate, None))
+            found.append((candidate, None))
         elif posterior >= MIN_POSTERIOR:
-            readings.append((candidate, Evidence(
+            found.append((candidate, Evidence(
                 relation=candidate.relation, posterior=posterior, family=family[candidate.original],
                 rival=next((p for other, p in spun if other.original != candidate.original), 0.0),
                 log10_share=candidate.log10_share,
@@ -94,4 +94,4 @@ def readings(site: Site, c: DocumentFacts, agreement: Agreement) -> tuple[tuple[
                 gender_cue=cue(candidate.words, GENDER, c.counts),
                 tense_cue=cue(candidate.words, TENSE, c.counts), verb_tense_cue=verb_cue(candidate.words, c.tenses),
                 corpus=agreement.corpus, **common)))
-    return tuple(readings)
+    return tuple(found)
