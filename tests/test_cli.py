@@ -1,8 +1,12 @@
 import json
+import os
 import subprocess
 import sys
 
+import pytest
 from conftest import TINY
+
+from unspin.types import Edit, apply_edits
 
 RUN = [sys.executable, "-m", "unspin.cli"]
 
@@ -54,3 +58,54 @@ def test_cli_detect_prints_scores(tmp_path):
 def test_cli_verify_checks_manifest():
     out = run(["verify", "--model", str(TINY)], b"")
     assert out.returncode == 0, out.stderr
+
+
+# ---------------------------------------------------------------- issue 16: streaming
+
+def test_cli_issue16_input_without_final_newline_is_restored():
+    for spun, want in ((b"He was successful Seoul.", b"He was in Seoul."),
+                       (b"He was successful Seoul.\n", b"He was in Seoul.\n")):
+        out = run(["restore", "--model", str(TINY)], spun)
+        assert out.returncode == 0 and out.stdout == want, out.stderr
+    out = run(["restore", "--model", str(TINY), "--format", "json"], b"He was successful Seoul.")
+    assert json.loads(out.stdout)["restored_text"] == "He was in Seoul."
+
+
+@pytest.mark.parametrize("text", ["a" + "é" * 40_000, "€" * 30_000], ids=["e-acute", "euro"])
+@pytest.mark.parametrize("errors", ["strict", "replace"])
+def test_cli_issue16_long_runs_of_multibyte_characters(text, errors):
+    out = run(["restore", "--model", str(TINY), "--errors", errors], text.encode("utf-8"))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == text.encode("utf-8")  # nothing to restore, and no U+FFFD
+
+
+def test_cli_issue16_json_offsets_count_from_the_start_of_the_input():
+    paragraph = "He was successful Seoul successful 2019. The house volition beryllium home. " * 400
+    text = (paragraph + "\n\n") * 4 + paragraph.strip()  # several 64 KB pieces, no final newline
+    out = run(["restore", "--model", str(TINY), "--format", "json"], text.encode())
+    assert out.returncode == 0, out.stderr
+    documents = out.stdout.decode().splitlines()
+    assert len(documents) == 1  # one Restoration for the whole input
+    record = json.loads(documents[0])
+    assert record["text"] == text and len(record["edits"]) == 4 * 5 * 400
+    edits = [Edit(**{**e, "alternatives": ()}) for e in record["edits"]]
+    assert all(text[e.start:e.end] == e.spun for e in edits)
+    assert apply_edits(text, edits) == record["restored_text"]
+    assert record["edits"][-1]["start"] > len(text) - 20
+
+
+def test_cli_issue16_detect_streams_a_large_file_in_bounded_memory(tmp_path):
+    line = "He was successful Seoul successful 2019. The house volition beryllium home. "
+    small, large = tmp_path / "small.txt", tmp_path / "large.txt"
+    small.write_text(line * 800)  # one piece
+    large.write_text(line * 6000)  # 450 KB on one line: seven pieces
+    peaks, scores = {}, {}
+    for path in (small, large):
+        process = subprocess.Popen(RUN + ["detect", "--model", str(TINY), str(path)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        output = process.stdout.read()
+        _pid, status, usage = os.wait4(process.pid, 0)
+        assert status == 0
+        peaks[path.name], scores[path.name] = usage.ru_maxrss, output.decode().split("\t")[1]
+    assert scores["large.txt"] == scores["small.txt"] == "1.000\n"
+    assert peaks["large.txt"] < peaks["small.txt"] + 30_000, peaks  # kB: not ten times the text

@@ -5,7 +5,6 @@ Exit codes: 0 ok, 1 bad input (with a clear message), 2 usage.
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -48,18 +47,24 @@ def restore(path, output_format, threshold, model, errors, verbose):
     """Restore spun text from PATH (or - for standard input) and print it."""
     from unspin.render import render_diff
     from unspin.restorer import Restorer
+    from unspin.stream import JsonDocument
 
     try:
         restorer = Restorer(model, **_settings(threshold))
         out = sys.stdout
+        document = JsonDocument() if output_format == "json" else None
         for text in read_text(path, errors=errors):
             result = restorer.restore(text)
-            if output_format == "json":
-                out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
-            elif output_format == "diff":
+            if document is not None:  # one Restoration for the whole input, offsets from its start
+                document.add(result)
+                continue
+            if output_format == "diff":
                 out.write(render_diff(result, color=out.isatty()))
             else:
                 out.write(result.restored_text)
+            out.flush()
+        if document is not None:
+            document.write(out, restorer.signature)
             out.flush()
         if verbose:
             click.echo(restorer.signature, err=True)
@@ -74,12 +79,15 @@ def restore(path, output_format, threshold, model, errors, verbose):
 def detect(paths, model, errors):
     """Print each document's spun score (0..1): PATH<TAB>score."""
     from unspin.restorer import Restorer
+    from unspin.stream import Tally
 
     try:
         restorer = Restorer(model)
         for path in paths or ("-",):
-            text = "".join(read_text(path, errors=errors))
-            click.echo(f"{path}\t{restorer.detect(text):.3f}")
+            tally = Tally()  # the document is read in pieces; its score sums over them
+            for text in read_text(path, errors=errors):
+                tally.add(restorer.restore(text))
+            click.echo(f"{path}\t{tally.score:.3f}")
     except UnspinError as error:
         _fail(error)
 
