@@ -109,3 +109,15 @@ def test_cli_issue16_detect_streams_a_large_file_in_bounded_memory(tmp_path):
         peaks[path.name], scores[path.name] = usage.ru_maxrss, output.decode().split("\t")[1]
     assert scores["large.txt"] == scores["small.txt"] == "1.000\n"
     assert peaks["large.txt"] < peaks["small.txt"] + 30_000, peaks  # kB: not ten times the text
+
+
+@pytest.mark.parametrize("value", ["-1", "nan", "inf", "5", "1e400"])
+def test_cli_issue16_impossible_threshold_is_a_usage_error(value):
+    out = run(["restore", "--model", str(TINY), "--threshold", value], b"He was successful Seoul.")
+    assert out.returncode == 2 and b"must be a finite number from 0 to 1" in out.stderr, out.stderr
+    assert out.stdout == b""
+
+
+def test_cli_issue16_threshold_reaches_the_signature():
+    out = run(["restore", "--model", str(TINY), "--threshold", "0.99", "-v"], b"He was here.")
+    assert out.returncode == 0 and b"threshold:0.99" in out.stderr

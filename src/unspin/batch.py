@@ -39,6 +39,7 @@ import click
 
 from unspin.batchio import Layout, Shard, State, count_documents, plan, shards
 from unspin.errors import UnspinError
+from unspin.options import THRESHOLD, check_score
 
 FLAG_SCORE = 0.5  # spun_score from which the summary counts a document as spun
 DEFAULT_FACTORY = "unspin.restorer:Restorer"
@@ -435,13 +436,13 @@ def summary_line(summary: dict) -> str:
               help="local: a process pool on this machine; ray: Ray Data (pip install 'unspin[ray]')")
 @click.option("--workers", type=click.IntRange(1), default=None, help="worker processes / Ray actors (default: CPUs)")
 @click.option("--text-field", default="text", show_default=True, help="the text of a .jsonl / .parquet record")
-@click.option("--only-spun", "only_spun", type=float, default=None, metavar="MIN_SCORE",
+@click.option("--only-spun", "only_spun", type=float, default=None, metavar="MIN_SCORE", callback=check_score,
               help="write only documents whose spun_score is at least MIN_SCORE")
 @click.option("--resume", is_flag=True, help="skip shards an interrupted run already finished")
 @click.option("--address", default=None, help="Ray cluster address (auto, ray://host:10001); default: start Ray locally")
 @click.option("--model", type=click.Path(file_okay=False), default=None,
               help="model folder (default: bundled, or $UNSPIN_DATA)")
-@click.option("--threshold", type=float, default=None, help="minimum confidence of an edit")
+@THRESHOLD
 @click.option("--shard-size", type=click.IntRange(1), default=1000, show_default=True,
               help="documents per output shard (the unit of --resume)")
 @click.option("--progress/--no-progress", default=True, help="show a progress bar on stderr")

@@ -11,10 +11,9 @@ import click
 
 from unspin import __version__
 from unspin.errors import UnspinError
+from unspin.options import THRESHOLD
 from unspin.textio import read_text
 
-THRESHOLD = click.option("--threshold", type=float, default=None,
-                         help="minimum confidence of an edit (default from Settings)")
 MODEL = click.option("--model", type=click.Path(file_okay=False), default=None,
                      help="model folder (default: bundled, or $UNSPIN_DATA)")
 ERRORS = click.option("--errors", type=click.Choice(["strict", "replace"]), default="strict",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +14,7 @@ from unspin import __version__
 from unspin.calibration import Calibration
 from unspin.candidates import MAX_READINGS, ReadingTable
 from unspin.data import checksum_prefix, data_dir, model_file, read_manifest
+from unspin.errors import UnspinError
 from unspin.lexicon import Lexicon
 from unspin.lm import LanguageModel, load
 from unspin.topics import Topics
@@ -32,14 +34,48 @@ class Settings:
     spin_rate: float | None = None  # None: estimate from the document itself
     alternatives: int = 3
 
+    def __post_init__(self) -> None:
+        """Refuse impossible values: the one check behind the function, the class, CLI and HTTP."""
+        for name, (allowed, rule) in _RULES.items():
+            value = getattr(self, name)
+            if not allowed(value):
+                raise UnspinError("E031", f"{name}={value!r}: must be {rule}")
+
+    @classmethod
+    def of(cls, base: "Settings | None" = None, **changes) -> "Settings":
+        """``base`` (default: the defaults) with ``changes``; unknown names raise E031."""
+        unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(cls)})
+        if unknown:
+            known = ", ".join(f.name for f in dataclasses.fields(cls))
+            raise UnspinError("E031", f"unknown setting {', '.join(unknown)} (known: {known})")
+        return dataclasses.replace(base or cls(), **changes)
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_RULES = {
+    "threshold": (lambda v: _number(v) and 0 <= v <= 1, "a finite number from 0 to 1"),
+    "beam_size": (lambda v: _count(v) and 1 <= v <= 1000, "a whole number from 1 to 1000"),
+    "max_candidates": (lambda v: _count(v) and 1 <= v <= 1000, "a whole number from 1 to 1000"),
+    "spin_rate": (lambda v: v is None or (_number(v) and 0 <= v <= 1),
+                  "a finite number from 0 to 1, or None (estimate it from the document)"),
+    "alternatives": (lambda v: _count(v) and 0 <= v <= 100, "a whole number from 0 to 100"),
+}
+
 
 class Restorer:
     """Holds a language model and a channel table; restores many texts cheaply."""
 
     def __init__(self, model: str | Path | None = None, lm: LanguageModel | None = None,
                  lexicon: Lexicon | None = None, corpus: "Agreement | None" = None, **settings) -> None:
+        self.settings = Settings.of(**settings)
         self.folder = data_dir(model)
-        self.settings = Settings(**settings)
         self._lm = lm
         self._lexicon = lexicon
         self.corpus = corpus  # corpus mode: what the whole crawl says (see gather)
@@ -72,7 +108,12 @@ class Restorer:
 
     @functools.cached_property
     def signature(self) -> str:
-        s = self.settings
+        """The signature of this restorer's own settings (see signature_for)."""
+        return self.signature_for(self.settings)
+
+    def signature_for(self, settings: Settings) -> str:
+        """Version, model files and the given (effective) settings as ``key:value|...``."""
+        s = settings
         lm_name = getattr(self.lm, "path", Path("lm")).name  # unlisted names get "unlisted"
         return "|".join([
             f"unspin:{__version__}",
@@ -90,8 +131,8 @@ class Restorer:
     def restore(self, text: str, **overrides) -> Restoration:
         from unspin.pipeline import restore_text
 
-        settings = dataclasses.replace(self.settings, **overrides) if overrides else self.settings
-        signature = self.signature + ("|corpus" if self.corpus is not None else "")
+        settings = Settings.of(self.settings, **overrides) if overrides else self.settings
+        signature = self.signature_for(settings) + ("|corpus" if self.corpus is not None else "")
         return restore_text(text, self.lm, self.table, settings, signature, self.calibration, self.topics,
                             self.corpus)
 
@@ -133,7 +174,7 @@ class Restorer:
             return [self.restore(text, **overrides) for text in texts]
         from unspin.batch import restore_parallel
 
-        settings = {**dataclasses.asdict(self.settings), **overrides}
+        settings = dataclasses.asdict(Settings.of(self.settings, **overrides))
         return restore_parallel(list(texts), workers, str(self.folder), settings)
 
 

@@ -10,27 +10,34 @@ inside functions so that ``import unspin.server`` never breaks the command line.
 """
 
 import asyncio
-import sys
+import dataclasses
 import json
 import os
+import socket
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 
 import click
 
 from unspin import __version__
-from unspin.errors import BadInput, HTTPProblem, UnspinError
-from unspin.languagetool import (LANGUAGES, language_code, parse_form, rule_enabled, annotated_text,
-                                 lt_response)
+from unspin.errors import BadInput, HTTPProblem, UnspinError, http_message
+from unspin.languagetool import (LANGUAGES, MAX_JSON_DEPTH, annotated_text, json_too_deep, language_code,
+                                 lt_response, parse_form, rule_enabled)
 
 MAX_BYTES = 1_000_000
 TIMEOUT = 30.0
 CONCURRENCY = 2
 MAX_WAITING = 256  # requests queued beyond this are refused at once with 503
 SETTINGS_VARIABLE = "UNSPIN_SERVER_SETTINGS"  # passes settings to each uvicorn worker
+EXIT_CANNOT_LISTEN = 3  # `unspin serve`: the address is in use or cannot be bound
 STATIC = {"/": ("index.html", "text/html; charset=utf-8"),
           "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
-          "/static/style.css": ("style.css", "text/css; charset=utf-8")}
+          "/static/style.css": ("style.css", "text/css; charset=utf-8"),
+          "/docs": ("docs.html", "text/html; charset=utf-8"),
+          "/static/docs.js": ("docs.js", "text/javascript; charset=utf-8"),
+          "/favicon.ico": ("favicon.svg", "image/svg+xml"),
+          "/static/favicon.svg": ("favicon.svg", "image/svg+xml")}
 HEADERS = {"X-Content-Type-Options": "nosniff",
            "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'"}
 
@@ -77,13 +84,16 @@ class BodyGuard:
                 too_large, more = True, False
         if too_large:
             return await _problem(413, "E005", f"request larger than {self.max_bytes} bytes; split the "
-                                  "text or start the server with a larger --max-bytes")(scope, receive, send)
+                                  "text into smaller requests")(scope, receive, send)
         if b"json" in headers.get(b"content-type", b""):
             try:
-                body.decode("utf-8")
+                text = body.decode("utf-8")
             except UnicodeDecodeError as error:
                 return await _problem(400, "E003", f"request body is not valid UTF-8 (byte {error.start})"
                                       )(scope, receive, send)
+            if json_too_deep(text):
+                return await _problem(400, "E030", f"request body nests JSON deeper than {MAX_JSON_DEPTH} "
+                                      "levels")(scope, receive, send)
         replayed = False
 
         async def replay():
@@ -130,8 +140,8 @@ class Runner:
         try:
             return await asyncio.wait_for(asyncio.shield(future), max(0.001, deadline - loop.time()))
         except TimeoutError:
-            raise HTTPProblem(504, "E041", f"restoring took longer than {self.timeout:g} s; send a "
-                              "shorter text or start the server with a larger --timeout") from None
+            raise HTTPProblem(504, "E041", f"restoring took longer than this server's limit of "
+                              f"{self.timeout:g} s; send a shorter text") from None
 
 
 # ---------------------------------------------------------------- the application
@@ -148,9 +158,11 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
     import contextlib
 
     from fastapi import FastAPI, Request
+    from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse, Response
     from pydantic import BaseModel, Field
 
+    from unspin.restorer import Settings
     from unspin.types import Restoration
 
     if restorer is None:
@@ -167,7 +179,8 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
         yield
         runner.pool.shutdown(wait=False, cancel_futures=True)
 
-    app = FastAPI(title="unspin", version=__version__, lifespan=lifespan, description=(
+    app = FastAPI(title="unspin", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+                  description=(
         "Find and undo the word substitutions of automatic text spinners. `/v1/*` is the native "
         "API (offsets in Unicode code points); `/v2/check` is LanguageTool-compatible (offsets in "
         f"UTF-16 code units). Requests over {max_bytes} bytes get 413; a restore that takes over "
@@ -181,12 +194,25 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
 
     @app.exception_handler(UnspinError)
     async def unspin_error(request, error: UnspinError):
-        return _problem(413 if error.code == "E005" else 400, error.code, str(error))
+        status = {"E005": 413, "E031": 422}.get(error.code, 400)
+        return _problem(status, error.code, http_message(error))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request, error: RequestValidationError):
+        """A readable message; never the input itself (NaN or a huge text does not belong in it)."""
+        problems = error.errors()
+        if any(tuple(p.get("loc", ())) == ("body",) or p.get("type") == "json_invalid" for p in problems):
+            return _problem(400, "E030", 'the body must be a JSON object such as {"text": "..."}, sent '
+                            "with Content-Type: application/json")
+        detail = "; ".join(f"{'.'.join(str(part) for part in p.get('loc', ())[1:]) or 'body'}: {p.get('msg')}"
+                           for p in problems)
+        return _problem(422, "E030", f"{detail} (see /docs for the request format)")
 
     class RestoreRequest(BaseModel):
         text: str = Field(description="the spun text; UTF-8, no NUL characters")
-        threshold: float | None = Field(None, ge=0, le=1, description="minimum confidence of an "
-                                        "edit (default: the server's model setting)")
+        threshold: float | None = Field(None, strict=True, description="minimum confidence of an edit, a finite "
+                                        "number from 0 to 1 (default: the server's setting); "
+                                        "out of range: 422")
 
     class AlternativeOut(BaseModel):
         restored: str
@@ -227,6 +253,7 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
     async def restore(body: RestoreRequest):
         """Restore spun text; edit offsets are Unicode code points into `text`."""
         settings = {} if body.threshold is None else {"threshold": body.threshold}
+        Settings.of(**settings)  # E031 (422) for an impossible value, before any work
         return JSONResponse(await restore_one(body.text, **settings), headers=HEADERS)
 
     @app.post("/v1/detect", operation_id="detect", response_model=DetectResponse)
@@ -244,8 +271,12 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
 
     @app.get("/v1/info", operation_id="info")
     async def info():
-        """Version, model files with their checksums, and the reproducibility signature."""
-        return restorer.info()
+        """Version, model files with their checksums, the reproducibility signature and the
+        default settings.  No path on the server's disk is shown."""
+        public = {key: value for key, value in restorer.info().items() if key != "model_folder"}
+        settings = getattr(restorer, "settings", None)
+        public["settings"] = dataclasses.asdict(settings if isinstance(settings, Settings) else Settings())
+        return public
 
     async def lt_check(params: dict) -> dict:
         language = language_code(params.get("language"))
@@ -308,6 +339,20 @@ def _static(content: bytes, kind: str, response_class):
     return serve
 
 
+def check_address(host: str, port: int) -> None:
+    """Exit with EXIT_CANNOT_LISTEN at once if ``host:port`` cannot be bound (port in use)."""
+    try:
+        family, kind, protocol, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        with socket.socket(family, kind, protocol) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(address)
+    except OSError as error:
+        click.echo(f"unspin: cannot listen on {host}:{port}: {error.strerror or error} "
+                   "(choose another --port or stop the program using it)", err=True)
+        sys.exit(EXIT_CANNOT_LISTEN)
+
+
 def app_from_environment():
     """Factory for uvicorn workers: settings come from $UNSPIN_SERVER_SETTINGS."""
     return create_app(**json.loads(os.environ.get(SETTINGS_VARIABLE, "{}")))
@@ -327,7 +372,12 @@ def app_from_environment():
 @click.option("--model", type=click.Path(file_okay=False), default=None,
               help="model folder (default: bundled, or $UNSPIN_DATA)")
 def serve_command(host, port, workers, max_bytes, timeout, concurrency, model):
-    """Serve the web page, the JSON API (/docs) and a LanguageTool-compatible /v2/check."""
+    """Serve the web page, the JSON API (/docs) and a LanguageTool-compatible /v2/check.
+
+    Exit code 3 if the address cannot be bound (e.g. the port is in use), checked before
+    the model is loaded.
+    """
+    check_address(host, port)
     try:
         import fastapi  # noqa: F401
         import uvicorn
