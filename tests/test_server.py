@@ -337,7 +337,7 @@ def test_server_command_serves_with_two_workers(real_restorer, tmp_path):
     environment = dict(os.environ, PYTHONPATH=os.pathsep.join(
         filter(None, [src, os.environ.get("PYTHONPATH")])))
     server = subprocess.Popen([sys.executable, "-m", "unspin.cli", "serve", "--port", str(port),
-                               "--workers", "2", "--max-bytes", "5000"], env=environment,
+                               "--workers", "2", "--concurrency", "1", "--max-bytes", "5000"], env=environment,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -354,9 +354,18 @@ def test_server_command_serves_with_two_workers(real_restorer, tmp_path):
                                                    "language": "en-US"}, timeout=30).json()
         assert data["matches"] and data["matches"][0]["replacements"][0]["value"] == "in"
         assert httpx.post(url + "/v1/restore", json={"text": "x" * 6000}).status_code == 413
-    finally:
+        import psutil
+
+        family = psutil.Process(server.pid).children(recursive=True)
+        assert len(family) >= 4  # two uvicorn workers, each with one restore worker
         server.terminate()
         server.wait(15)
+        gone, alive = psutil.wait_procs(family, timeout=5)
+        assert not alive, f"left running after the server stopped: {alive}"
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(15)
 
 
 # ---------------------------------------------------------------- issue 16: no 500s, no CLI flags
@@ -433,3 +442,71 @@ def test_server_issue16_busy_port_exits_3_before_loading_the_model(tmp_path):
                               "--model", str(tmp_path / "missing")], capture_output=True, text=True, timeout=60)
     assert out.returncode == 3, out.stderr
     assert f"cannot listen on 127.0.0.1:{port}" in out.stderr and time.monotonic() - started < 30
+
+
+# ---------------------------------------------------------------- issue 16: timed-out work stops
+
+def tree_usage(pids) -> tuple[float, int]:
+    """CPU seconds and resident bytes of the live processes among ``pids``."""
+    import psutil
+
+    cpu, rss = 0.0, 0
+    for pid in pids:
+        try:
+            process = psutil.Process(pid)
+            times = process.cpu_times()
+            cpu, rss = cpu + times.user + times.system, rss + process.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return cpu, rss
+
+
+def test_server_issue16_timed_out_requests_stop_using_cpu_and_memory():
+    """Two requests that would run forever get 504; their workers are killed and replaced, a
+    small request is answered at once after, and CPU and memory are back where they were."""
+    import psutil
+
+    app = create_app(factory="hog:HogRestorer", timeout=2.0, concurrency=2)
+    with TestClient(app) as http:
+        runner = app.state.runner
+        first = runner.pids()
+        _, baseline = tree_usage(first)
+        peak = [0]
+        stop = threading.Event()
+
+        def sample():
+            while not stop.is_set():
+                peak[0] = max(peak[0], tree_usage(first)[1])
+                time.sleep(0.05)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+
+        async def two_hogs():
+            import httpx
+
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test", timeout=30) as client:
+                return await asyncio.gather(*(client.post("/v1/restore", json={"text": "hog"}) for _ in range(2)))
+
+        # TestClient's loop runs the app; drive the two at once through its portal
+        statuses = sorted(r.status_code for r in http.portal.call(two_hogs))
+        stop.set()
+        sampler.join()
+        assert statuses == [504, 504]
+        assert peak[0] > baseline + 200 * 2**20, (peak[0], baseline)  # the hogs did take memory
+        started = time.monotonic()
+        small = http.post("/v1/restore", json={"text": "He was here."})
+        assert small.status_code == 200 and time.monotonic() - started < 15
+        assert not any(psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+                       for pid in first), "the timed-out workers still run"
+        deadline = time.monotonic() + 15
+        while len(runner.pids()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        now = runner.pids()
+        assert len(now) == 2 and not set(now) & set(first)
+        cpu_before, rss = tree_usage(now)
+        time.sleep(1.0)
+        cpu_after, _ = tree_usage(now)
+        assert cpu_after - cpu_before < 0.3, "a worker is still computing"
+        assert rss < baseline + 100 * 2**20, (rss, baseline)

@@ -24,11 +24,11 @@ from unspin import __version__
 from unspin.errors import BadInput, HTTPProblem, UnspinError, http_message
 from unspin.languagetool import (LANGUAGES, MAX_JSON_DEPTH, annotated_text, json_too_deep, language_code,
                                  lt_response, parse_form, rule_enabled)
+from unspin.supervisor import MAX_WAITING, WARM_UP
 
 MAX_BYTES = 1_000_000
 TIMEOUT = 30.0
 CONCURRENCY = 2
-MAX_WAITING = 256  # requests queued beyond this are refused at once with 503
 SETTINGS_VARIABLE = "UNSPIN_SERVER_SETTINGS"  # passes settings to each uvicorn worker
 EXIT_CANNOT_LISTEN = 3  # `unspin serve`: the address is in use or cannot be bound
 STATIC = {"/": ("index.html", "text/html; charset=utf-8"),
@@ -113,15 +113,28 @@ def _problem(status: int, code: str, detail: str):
 
 
 class Runner:
-    """Runs blocking restorer calls in a bounded thread pool, each within ``timeout`` seconds."""
+    """Runs calls on a restorer object in a bounded thread pool, each within ``timeout`` seconds.
 
-    def __init__(self, timeout: float, concurrency: int) -> None:
-        self.timeout, self.concurrency = timeout, concurrency
+    For a restorer handed to ``create_app`` (tests, embedding): a thread cannot be stopped, so
+    a call that times out runs on to its end.  The server itself uses ``supervisor.Supervisor``
+    (worker processes, killed on timeout).
+    """
+
+    def __init__(self, restorer, timeout: float, concurrency: int) -> None:
+        self.restorer, self.timeout, self.concurrency = restorer, timeout, concurrency
         self.pool = ThreadPoolExecutor(concurrency, thread_name_prefix="unspin-restore")
         self.slots = asyncio.Semaphore(concurrency)
         self.waiting = 0
 
+    async def start(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(None, lambda: (
+            self.restorer.signature, self.restorer.restore(WARM_UP)))
+
+    async def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
     async def run(self, function, *args, **kwargs):
+        """``function(restorer, *args, **kwargs)`` in a free thread."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout
         if self.waiting >= MAX_WAITING:
@@ -134,7 +147,7 @@ class Runner:
                               "retry later") from None
         finally:
             self.waiting -= 1
-        future = loop.run_in_executor(self.pool, lambda: function(*args, **kwargs))
+        future = loop.run_in_executor(self.pool, lambda: function(self.restorer, *args, **kwargs))
         future.add_done_callback(lambda done: (self.slots.release(),  # and mark any error as seen
                                                done.cancelled() or done.exception()))
         try:
@@ -151,10 +164,26 @@ def _page_files() -> dict:
     return {route: (folder.joinpath(name).read_bytes(), kind) for route, (name, kind) in STATIC.items()}
 
 
+def _restore(restorer, text: str, **settings) -> dict:
+    return restorer.restore(text, **settings).to_dict()
+
+
+def _scores(restorer, texts: list[str]) -> list[float]:
+    scorer = getattr(restorer, "detect", None) or (lambda text: restorer.restore(text).spun_score)
+    return [scorer(text) if text else 0.0 for text in texts]
+
+
 def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT,
-               concurrency: int = CONCURRENCY, model: str | None = None):
-    """The FastAPI application.  ``restorer`` needs ``restore(text, **settings)``, ``info()``
-    and ``signature``; by default a ``Restorer(model)``, warmed up when the app starts."""
+               concurrency: int = CONCURRENCY, model: str | None = None, factory: str | None = None):
+    """The FastAPI application.
+
+    By default restorations run in ``concurrency`` worker processes, each holding
+    ``factory(model)`` (``module:callable``, default ``unspin.restorer:Restorer``), started
+    and warmed up with the app; a request that runs past ``timeout`` gets 504 and its worker
+    is killed and replaced, so the work stops at once (``supervisor.Supervisor``).  A
+    ``restorer`` object given here (``restore(text, **settings)``, ``info()``, ``signature``)
+    runs in threads instead, for tests and embedding; its timed-out calls run to their end.
+    """
     import contextlib
 
     from fastapi import FastAPI, Request
@@ -166,18 +195,18 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
     from unspin.types import Restoration
 
     if restorer is None:
-        from unspin.restorer import Restorer
+        from unspin.supervisor import DEFAULT_FACTORY, Supervisor
 
-        restorer = Restorer(model)
-    runner = Runner(timeout, concurrency)
+        runner = restorer = Supervisor(factory or DEFAULT_FACTORY, model, concurrency, timeout)
+    else:
+        runner = Runner(restorer, timeout, concurrency)
     page = _page_files()
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        await asyncio.get_running_loop().run_in_executor(None, lambda: (
-            restorer.signature, restorer.restore("He was in the house.")))
+        await runner.start()
         yield
-        runner.pool.shutdown(wait=False, cancel_futures=True)
+        await runner.close()
 
     app = FastAPI(title="unspin", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description=(
@@ -247,7 +276,7 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
         check_text(text)
         if not text:
             return Restoration(text, text, (), 0.0, restorer.signature).to_dict()
-        return (await runner.run(restorer.restore, text, **settings)).to_dict()
+        return await runner.run(_restore, text, **settings)
 
     @app.post("/v1/restore", operation_id="restore", responses={200: {"model": RestorationOut}})
     async def restore(body: RestoreRequest):
@@ -261,9 +290,7 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
         """How likely each document is spun, 0..1."""
         for text in body.texts:
             check_text(text)
-        scorer = getattr(restorer, "detect", None) or (lambda text: restorer.restore(text).spun_score)
-        scores = await runner.run(lambda: [scorer(text) if text else 0.0 for text in body.texts])
-        return {"scores": scores}
+        return {"scores": await runner.run(_scores, body.texts)}
 
     @app.get("/healthz", operation_id="health")
     async def health():
