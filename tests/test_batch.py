@@ -265,3 +265,38 @@ def test_batch_corpus_mode_refuses_ray(tmp_path):
     with pytest.raises(UnspinError, match="local engine"):
         run_batch(tmp_path / "docs.jsonl", tmp_path / "out.jsonl", engine="ray", model=str(TINY),
                   progress=False, corpus=True)
+
+
+# ---------------------------------------------------------------- issue 16: bad bytes, changed input
+
+@pytest.mark.parametrize("name", ["in.jsonl", "in.jsonl.gz"])
+def test_batch_issue16_invalid_utf8_line_goes_to_errors_file(tmp_path, name):
+    lines = [json.dumps({"id": i, "text": SENTENCES[i]}).encode() for i in range(3)]
+    bad = b'{"id": 9, "text": "caf\xe9 au lait"}'
+    body = b"\n".join(lines[:2] + [bad] + lines[2:]) + b"\n"
+    (tmp_path / name).write_bytes(gzip.compress(body) if name.endswith(".gz") else body)
+    out = tmp_path / name.replace("in.", "out.")
+    result = CliRunner().invoke(batch_command, ["--workers", "1", str(tmp_path / name), str(out),
+                                                "--model", str(TINY), "--no-progress"])
+    assert result.exit_code == 1, result.output
+    assert "1 errors" in result.output and "--errors" not in result.output
+    assert [r["id"] for r in read_jsonl(out)] == [0, 1, 2]
+    [error] = read_jsonl(tmp_path / "out.errors.jsonl")
+    assert error["line"] == 3 and error["error"] == "E003 invalid UTF-8 at byte 22 of the line"
+    import base64
+
+    assert base64.b64decode(error["raw_base64"]) == bad and "\\xe9" in error["raw"]
+
+
+def test_batch_issue16_resume_refuses_a_changed_input(tmp_path):
+    from unspin.batchio import State, input_fingerprint, plan
+    from unspin.errors import UnspinError
+
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, [{"text": SENTENCES[0]}])
+    layout = plan(source, tmp_path / "out.jsonl")
+    State(layout, {"inputs": input_fingerprint(layout)}, resume=False)
+    State(layout, {"inputs": input_fingerprint(layout)}, resume=True)  # unchanged: goes on
+    write_jsonl(source, [{"text": SENTENCES[1]}])
+    with pytest.raises(UnspinError, match=r"input changed .*: in.jsonl \(.*sha256_ends changed\)"):
+        State(layout, {"inputs": input_fingerprint(layout)}, resume=True)

@@ -37,7 +37,7 @@ from typing import Iterator
 
 import click
 
-from unspin.batchio import Layout, Shard, State, count_documents, plan, shards
+from unspin.batchio import Layout, Shard, State, count_documents, input_fingerprint, plan, shards
 from unspin.errors import UnspinError
 from unspin.options import THRESHOLD, check_score
 
@@ -363,7 +363,8 @@ def run_batch(input_path, output_path, engine: str = "local", workers: int | Non
     if corpus and engine == "ray":
         raise UnspinError("E030", "corpus mode (--corpus) runs on the local engine only")
     fingerprint = {"text_field": text_field, "only_spun": only_spun, "shard_size": shard_size,
-                   "model": model, "settings": settings, "factory": factory, "corpus": corpus}
+                   "model": model, "settings": settings, "factory": factory, "corpus": corpus,
+                   "inputs": input_fingerprint(layout)}
     state = State(layout, fingerprint, resume)
     cls = RayEngine if engine == "ray" else LocalEngine
     runner = cls(workers, factory, model, settings)
