@@ -39,6 +39,7 @@ import click
 
 from unspin.batchio import Layout, Shard, State, count_documents, input_fingerprint, plan, shards
 from unspin.errors import UnspinError
+from unspin.lifeline import EXIT_TERMINATED, Terminated, terminate_gracefully, tie_to_parent
 from unspin.options import THRESHOLD, check_score
 
 FLAG_SCORE = 0.5  # spun_score from which the summary counts a document as spun
@@ -75,8 +76,10 @@ def restore_texts(restorer, texts: list[str], as_dict: bool = True) -> list:
 _worker_restorer = None  # one per worker process, set by the pool initializer
 
 
-def _init_worker(factory: str, model: str | None, settings: dict, corpus=None) -> None:
+def _init_worker(factory: str, model: str | None, settings: dict, corpus=None, parent: int | None = None) -> None:
     global _worker_restorer
+    if parent is not None:
+        tie_to_parent(parent)  # a killed driver leaves no worker behind
     _worker_restorer = make_restorer(factory, model, settings)
     if corpus is not None:
         _worker_restorer = _worker_restorer.with_corpus(corpus)
@@ -135,6 +138,9 @@ class LocalEngine(Engine):
             try:
                 parts = list(executor.map(_gather_work, (part[i : i + CHUNK] for part in texts
                                                          for i in range(0, len(part), CHUNK))))
+            except BaseException:
+                _stop(executor)
+                raise
             finally:
                 executor.shutdown(wait=True, cancel_futures=True)
         corpus = None
@@ -162,7 +168,7 @@ class LocalEngine(Engine):
 
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_init_worker,
-                                   initargs=(self.factory, self.model, self.settings, self.corpus))
+                                   initargs=(self.factory, self.model, self.settings, self.corpus, os.getpid()))
 
     def _sample(self, pid: int) -> None:
         value = pss_kb(pid)
@@ -222,6 +228,9 @@ class LocalEngine(Engine):
                     for pending in {id(p): p for p, _ in broken}.values():
                         if not pending.waiting:
                             ready.append(pending)
+        except BaseException:  # SIGTERM (lifeline.Terminated), Ctrl-C, an error, the caller stopping
+            _stop(executor)
+            raise
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
 
@@ -239,6 +248,13 @@ class LocalEngine(Engine):
                     executor.shutdown(wait=False, cancel_futures=True)
                     executor = self._executor()
         return executor
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """Terminate the pool's workers now, without waiting for the documents they hold."""
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.terminate()
 
 
 def restore_parallel(texts: list[str], workers: int, model_folder: str | None,
@@ -362,6 +378,8 @@ def run_batch(input_path, output_path, engine: str = "local", workers: int | Non
     layout: Layout = plan(input_path, output_path)
     if corpus and engine == "ray":
         raise UnspinError("E030", "corpus mode (--corpus) runs on the local engine only")
+    if engine == "ray":
+        check_ray()  # before the state folder is made
     fingerprint = {"text_field": text_field, "only_spun": only_spun, "shard_size": shard_size,
                    "model": model, "settings": settings, "factory": factory, "corpus": corpus,
                    "inputs": input_fingerprint(layout)}
@@ -417,6 +435,17 @@ def run_batch(input_path, output_path, engine: str = "local", workers: int | Non
             "worker_pss_kb": dict(sorted(runner.memory.items()))}
 
 
+RAY_MISSING = "the ray engine needs the ray extra: pip install 'unspin[ray]'"
+
+
+def check_ray() -> None:
+    """Raise E030 with how to install Ray when it cannot be imported."""
+    try:
+        import ray  # noqa: F401
+    except ImportError as error:
+        raise UnspinError("E030", f"{RAY_MISSING} ({error})") from None
+
+
 def summary_line(summary: dict) -> str:
     ok = summary["documents"] - summary["errors"]
     share = summary["spun"] / ok if ok else 0.0
@@ -456,12 +485,25 @@ def batch_command(input_path, output_path, engine, workers, text_field, only_spu
     """Restore every document in INPUT (file or folder of .txt, .jsonl[.gz], .parquet) into OUTPUT.
 
     Records gain restored_text, edits, spun_score and signature.  Exit code 1 if any
-    document failed (see the errors file), 0 otherwise.
+    document failed (see the errors file) or the input cannot be read, 2 for a usage error
+    (--engine ray without Ray included), 143 when stopped by SIGTERM (rerun with --resume),
+    0 otherwise.
     """
     settings = {} if threshold is None else {"threshold": threshold}
+    if engine == "ray":
+        try:
+            check_ray()
+        except UnspinError as error:
+            click.echo(f"unspin batch: {error.detail}", err=True)
+            sys.exit(2)  # a usage error: nothing was read or written
     try:
-        summary = run_batch(input_path, output_path, engine, workers, text_field, only_spun, resume,
-                            address, model, settings, shard_size, factory, progress, corpus)
+        with terminate_gracefully():
+            summary = run_batch(input_path, output_path, engine, workers, text_field, only_spun, resume,
+                                address, model, settings, shard_size, factory, progress, corpus)
+    except Terminated:
+        click.echo("unspin batch: stopped by SIGTERM; the finished shards are kept: rerun with --resume "
+                   "to go on", err=True)
+        sys.exit(EXIT_TERMINATED)
     except UnspinError as error:
         click.echo(f"unspin: {error}", err=True)
         sys.exit(1)
