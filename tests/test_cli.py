@@ -121,3 +121,60 @@ def test_cli_issue16_impossible_threshold_is_a_usage_error(value):
 def test_cli_issue16_threshold_reaches_the_signature():
     out = run(["restore", "--model", str(TINY), "--threshold", "0.99", "-v"], b"He was here.")
     assert out.returncode == 0 and b"threshold:0.99" in out.stderr
+
+
+# ---------------------------------------------------------------- issue 16: progress on a terminal
+
+def run_with_terminal_stderr(args) -> tuple[int, bytes, str]:
+    """Run the CLI with stderr on a pseudo-terminal: (exit code, stdout, what the terminal got)."""
+    import pty
+    import threading
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(RUN + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave,
+                               env={**os.environ, "TERM": "xterm", "COLUMNS": "120"})
+    os.close(slave)
+    received = []
+
+    def drain():
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:
+                return
+            if not data:
+                return
+            received.append(data)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    output = process.stdout.read()
+    process.wait(timeout=120)
+    reader.join(10)
+    os.close(master)
+    return process.returncode, output, b"".join(received).decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("command, label", [("restore", "restoring"), ("detect", "scoring")])
+def test_cli_issue16_progress_bar_only_on_a_terminal(tmp_path, command, label):
+    spun = tmp_path / "spun.txt"
+    spun.write_text("He was successful Seoul successful 2019.\n" * 200)
+    code, output, terminal = run_with_terminal_stderr([command, "--model", str(TINY), str(spun)])
+    assert code == 0 and label in terminal, terminal
+    assert (b"He was in Seoul in 2019.\n" * 200 if command == "restore" else b"\t1.000\n") in output
+    code, output, terminal = run_with_terminal_stderr([command, "--model", str(TINY), "--quiet", str(spun)])
+    assert code == 0 and label not in terminal
+    piped = subprocess.run(RUN + [command, "--model", str(TINY), str(spun)], capture_output=True, timeout=120)
+    assert piped.returncode == 0 and label.encode() not in piped.stderr
+
+
+def test_cli_issue16_batch_progress_only_on_a_terminal(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"text": "He was successful Seoul."}) + "\n" for _ in range(20)))
+    args = ["batch", str(source), str(tmp_path / "out.jsonl"), "--workers", "1", "--model", str(TINY)]
+    code, output, terminal = run_with_terminal_stderr(args)
+    assert code == 0 and "restoring" in terminal and b"20 documents" in output
+    piped = subprocess.run(RUN + args, capture_output=True, timeout=120)
+    assert piped.returncode == 0 and b"restoring" not in piped.stderr
+    code, output, terminal = run_with_terminal_stderr(args + ["--quiet"])
+    assert code == 0 and "restoring" not in terminal

@@ -40,7 +40,8 @@ import click
 from unspin.batchio import Layout, Shard, State, count_documents, input_fingerprint, plan, shards
 from unspin.errors import UnspinError
 from unspin.lifeline import EXIT_TERMINATED, Terminated, terminate_gracefully, tie_to_parent
-from unspin.options import THRESHOLD, check_score
+from unspin.options import QUIET, THRESHOLD, check_score
+from unspin.progress import wanted
 
 FLAG_SCORE = 0.5  # spun_score from which the summary counts a document as spun
 DEFAULT_FACTORY = "unspin.restorer:Restorer"
@@ -475,13 +476,15 @@ def summary_line(summary: dict) -> str:
 @THRESHOLD
 @click.option("--shard-size", type=click.IntRange(1), default=1000, show_default=True,
               help="documents per output shard (the unit of --resume)")
-@click.option("--progress/--no-progress", default=True, help="show a progress bar on stderr")
+@click.option("--progress/--no-progress", default=None,
+              help="a progress bar on stderr (default: when stderr is a terminal)")
+@QUIET
 @click.option("--corpus", is_flag=True, help="the documents come from one spinner: read them all first and "
               "restore each with what the others say (local engine; reads the input twice)")
 @click.option("--restorer", "factory", default=DEFAULT_FACTORY, hidden=True,
               help="module:callable building the restorer (for tests and custom models)")
 def batch_command(input_path, output_path, engine, workers, text_field, only_spun, resume, address,
-                  model, threshold, shard_size, progress, corpus, factory):
+                  model, threshold, shard_size, progress, quiet, corpus, factory):
     """Restore every document in INPUT (file or folder of .txt, .jsonl[.gz], .parquet) into OUTPUT.
 
     Records gain restored_text, edits, spun_score and signature.  Exit code 1 if any
@@ -490,6 +493,7 @@ def batch_command(input_path, output_path, engine, workers, text_field, only_spu
     0 otherwise.
     """
     settings = {} if threshold is None else {"threshold": threshold}
+    progress = wanted(quiet) if progress is None else progress and not quiet
     if engine == "ray":
         try:
             check_ray()

@@ -28,3 +28,6 @@ def check_score(context, parameter, value):
 
 THRESHOLD = click.option("--threshold", type=float, default=None, callback=check_setting,
                          help="minimum confidence of an edit, 0 to 1 (default from Settings)")
+
+QUIET = click.option("--quiet", "-q", is_flag=True,
+                     help="no progress bar (it is drawn on stderr only when stderr is a terminal)")
