@@ -1,6 +1,7 @@
 """Command line: unspin restore | detect | spin | eval | serve | batch | verify.
 
-Exit codes: 0 ok, 1 bad input (with a clear message), 2 usage.
+Exit codes: 0 ok, 1 bad input (with a clear message), 2 usage (an unknown option, an
+impossible setting), 3 serve cannot listen (port in use), 143 batch stopped by SIGTERM.
 """
 
 from __future__ import annotations

@@ -14,9 +14,12 @@ from unspin.errors import BadInput
 CHUNK_BYTES = 1 << 16  # stream large input in ~64 KB pieces (about 10,000 words), cut at paragraph breaks
 
 
+BINARY_SAMPLE = 1 << 16  # check_binary looks at this much of the start of the input
+
+
 def check_binary(data: bytes) -> None:
     """Refuse data that is clearly not text (NUL bytes, or mostly control characters)."""
-    sample = data[:65536]
+    sample = data[:BINARY_SAMPLE]
     if b"\x00" in sample:
         raise BadInput("E004", f"NUL byte at offset {sample.index(0)}")
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
@@ -74,21 +77,23 @@ def _pieces(handle, chunk_bytes: int) -> Iterator[bytes]:
     is one piece, whether or not it ends with a newline.
     """
     buffer = b""
-    first = True
-    while True:
-        block = handle.read(chunk_bytes)
-        buffer += block
-        if first and buffer:
-            check_binary(buffer)  # a leading BOM is kept as text, byte for byte
-            first = False
+    while len(buffer) < BINARY_SAMPLE:  # the same sample whatever the piece size (and short reads)
+        block = handle.read(BINARY_SAMPLE - len(buffer))
         if not block:
-            if buffer:
-                yield buffer
-            return
+            break
+        buffer += block
+    check_binary(buffer)  # a leading BOM is kept as text, byte for byte
+    while True:
         while len(buffer) > chunk_bytes:
             cut = _cut(buffer, chunk_bytes)
             yield buffer[:cut]
             buffer = buffer[cut:]
+        block = handle.read(chunk_bytes)
+        if not block:
+            if buffer:
+                yield buffer
+            return
+        buffer += block
 
 
 def read_text(path: str, errors: str = "strict", chunk_bytes: int = CHUNK_BYTES) -> Iterator[str]:
