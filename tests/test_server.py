@@ -354,6 +354,9 @@ def test_server_command_serves_with_two_workers(real_restorer, tmp_path):
                                                    "language": "en-US"}, timeout=30).json()
         assert data["matches"] and data["matches"][0]["replacements"][0]["value"] == "in"
         assert httpx.post(url + "/v1/restore", json={"text": "x" * 6000}).status_code == 413
+        info = httpx.get(url + "/v1/info", timeout=30)
+        assert info.json()["settings"]["threshold"] == 0.6 and info.json()["files"]
+        assert str(Path(__file__).resolve().parents[1]) not in info.text and '"/' not in info.text
         import psutil
 
         family = psutil.Process(server.pid).children(recursive=True)

@@ -15,6 +15,8 @@ CATALOGUE = {
     "E031": "bad setting; see unspin.Settings for the allowed values",
     "E040": "server busy: every restore slot is taken; retry later or start more workers",
     "E041": "request timed out; send shorter text or raise --timeout",
+    "E042": "a restore worker process could not start or stopped; see the server's log",
+    "E050": "internal error; please report the input that caused it",
 }
 
 # What an HTTP client can do about an error: the catalogue's remedies name command-line flags.

@@ -395,7 +395,8 @@ def app_from_environment():
 @click.option("--timeout", default=TIMEOUT, show_default=True, type=click.FloatRange(min=0.001),
               help="seconds one request may take (longer: 504)")
 @click.option("--concurrency", default=CONCURRENCY, show_default=True, type=click.IntRange(1),
-              help="restores run at once per worker; more wait (up to --timeout: 503)")
+              help="restore worker processes per server process (each loads the model); more requests "
+              "wait (up to --timeout: 503); one past --timeout gets 504 and its worker is replaced")
 @click.option("--model", type=click.Path(file_okay=False), default=None,
               help="model folder (default: bundled, or $UNSPIN_DATA)")
 def serve_command(host, port, workers, max_bytes, timeout, concurrency, model):
