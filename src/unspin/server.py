@@ -208,12 +208,12 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
         yield
         await runner.close()
 
-    app = FastAPI(title="unspin", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
-                  description=(
+    app = FastAPI(title="unspin", version=__version__, lifespan=lifespan, description=(
         "Find and undo the word substitutions of automatic text spinners. `/v1/*` is the native "
         "API (offsets in Unicode code points); `/v2/check` is LanguageTool-compatible (offsets in "
         f"UTF-16 code units). Requests over {max_bytes} bytes get 413; a restore that takes over "
-        f"{timeout:g} s gets 504."))
+        f"{timeout:g} s gets 504."),
+        docs_url=None, redoc_url=None)  # /docs is served from the package: no CDN
     app.add_middleware(BodyGuard, max_bytes=max_bytes)
     app.state.restorer, app.state.runner = restorer, runner
 
@@ -239,9 +239,9 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
 
     class RestoreRequest(BaseModel):
         text: str = Field(description="the spun text; UTF-8, no NUL characters")
-        threshold: float | None = Field(None, strict=True, description="minimum confidence of an edit, a finite "
-                                        "number from 0 to 1 (default: the server's setting); "
-                                        "out of range: 422")
+        threshold: float | None = Field(None, strict=True, description="minimum confidence of an "
+                                        "edit, a finite number from 0 to 1 (default: the server's "
+                                        "setting); anything else: 422")
 
     class AlternativeOut(BaseModel):
         restored: str
