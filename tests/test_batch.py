@@ -182,32 +182,74 @@ def test_batch_crashed_worker_fails_only_its_document(tmp_path):
     assert read_jsonl(tmp_path / "out.errors.jsonl")[0]["line"] == 8
 
 
-def test_batch_resume_after_kill_matches_clean_run(tmp_path):
-    texts = documents(400)
-    write_jsonl(tmp_path / "in.jsonl", [{"i": i, "text": t} for i, t in enumerate(texts)])
+@pytest.fixture(scope="module")
+def chaos_run(tmp_path_factory):
+    """The input of the chaos test and the output of a clean, uninterrupted run over it."""
+    folder = tmp_path_factory.mktemp("chaos")
+    write_jsonl(folder / "in.jsonl", [{"i": i, "text": t} for i, t in enumerate(documents(400))])
+    run_batch(folder / "in.jsonl", folder / "clean.jsonl", workers=1, shard_size=20, factory=FACTORY,
+              model=str(TINY), progress=False)
+    return (folder / "in.jsonl").read_bytes(), (folder / "clean.jsonl").read_bytes()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_batch_issue16_chaos_kill_the_driver_then_resume(tmp_path, chaos_run, signum):
+    """Kill only the driver: its workers and the resource tracker are gone within 5 s; --resume
+    refuses the input once it has changed, and on the same input loses and repeats nothing."""
+    import psutil
+
+    original, clean = chaos_run
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_bytes(original)
     env = subprocess_env(UNSPIN_TEST_DELAY="0.01")
     args = ["--workers", "2", "--shard-size", "20", "--restorer", FACTORY]
-    killed = subprocess.Popen(batch_cli(str(tmp_path / "in.jsonl"), str(tmp_path / "out.jsonl"), *args),
-                              env=env, start_new_session=True, stderr=subprocess.PIPE)
+    driver = subprocess.Popen(batch_cli(str(source), str(out), *args), env=env, stderr=subprocess.PIPE)
     done = tmp_path / ".out.jsonl.unspin" / "done"
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list(done.glob("*.json"))) < 4 and killed.poll() is None:
-        time.sleep(0.05)
-    assert killed.poll() is None, "the run finished before it could be killed: " + killed.stderr.read().decode()
-    os.killpg(killed.pid, signal.SIGKILL)
-    killed.wait()
+    while time.monotonic() < deadline and len(list(done.glob("*.json"))) < 2 and driver.poll() is None:
+        time.sleep(0.02)
+    assert driver.poll() is None, "the run finished before it could be killed: " + driver.stderr.read().decode()
+    family = psutil.Process(driver.pid).children(recursive=True)
+    assert len(family) >= 3, family  # two workers and multiprocessing's resource tracker
+    os.kill(driver.pid, signum)
+    code = driver.wait(30)
+    _gone, alive = psutil.wait_procs(family, timeout=5)
+    assert not alive, f"left running 5 s after the driver was killed: {alive}"
+    if signum == signal.SIGTERM:
+        assert code == 143 and b"rerun with --resume" in driver.stderr.read()
     finished = len(list(done.glob("*.json")))
-    assert 4 <= finished < 20 and not (tmp_path / "out.jsonl").exists()
+    assert 2 <= finished < 20 and not out.exists()
 
-    resumed = subprocess.run(batch_cli(str(tmp_path / "in.jsonl"), str(tmp_path / "out.jsonl"), *args, "--resume"),
-                             env=env, capture_output=True, text=True, timeout=120)
+    status = source.stat()
+    source.write_bytes(original + b'{"i": 400, "text": "One more."}\n')
+    refused = subprocess.run(batch_cli(str(source), str(out), *args, "--resume"), env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 1 and "the input changed" in refused.stderr and not out.exists()
+
+    source.write_bytes(original)  # the very same input again
+    os.utime(source, ns=(status.st_atime_ns, status.st_mtime_ns))
+    resumed = subprocess.run(batch_cli(str(source), str(out), *args, "--resume"), env=env,
+                             capture_output=True, text=True, timeout=120)
     assert resumed.returncode == 0, resumed.stderr
     assert f"{finished} shards from the earlier run" in resumed.stdout
-    clean = subprocess.run(batch_cli(str(tmp_path / "in.jsonl"), str(tmp_path / "clean.jsonl"), *args),
-                           env=subprocess_env(), capture_output=True, text=True, timeout=120)
-    assert clean.returncode == 0, clean.stderr
-    assert (tmp_path / "out.jsonl").read_bytes() == (tmp_path / "clean.jsonl").read_bytes()
-    assert len(read_jsonl(tmp_path / "out.jsonl")) == 400
+    assert out.read_bytes() == clean
+    assert [row["i"] for row in read_jsonl(out)] == list(range(400))
+
+
+def test_batch_issue16_ray_engine_without_ray_is_a_usage_error(tmp_path):
+    """Without the ray extra: one line saying what to install, exit 2, no state folder."""
+    fake = tmp_path / "site" / "ray"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ModuleNotFoundError(\"No module named 'ray'\", name='ray')\n")
+    write_jsonl(tmp_path / "in.jsonl", [{"text": SENTENCES[0]}])
+    env = subprocess_env()
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path / "site"), env["PYTHONPATH"]])
+    out = subprocess.run(batch_cli(str(tmp_path / "in.jsonl"), str(tmp_path / "out.jsonl"), "--engine", "ray"),
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.strip().count("\n") == 0 and "pip install 'unspin[ray]'" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert not (tmp_path / ".out.jsonl.unspin").exists() and not (tmp_path / "out.jsonl").exists()
 
 
 def test_batch_resume_refuses_other_settings(tmp_path):
@@ -265,3 +307,38 @@ def test_batch_corpus_mode_refuses_ray(tmp_path):
     with pytest.raises(UnspinError, match="local engine"):
         run_batch(tmp_path / "docs.jsonl", tmp_path / "out.jsonl", engine="ray", model=str(TINY),
                   progress=False, corpus=True)
+
+
+# ---------------------------------------------------------------- issue 16: bad bytes, changed input
+
+@pytest.mark.parametrize("name", ["in.jsonl", "in.jsonl.gz"])
+def test_batch_issue16_invalid_utf8_line_goes_to_errors_file(tmp_path, name):
+    lines = [json.dumps({"id": i, "text": SENTENCES[i]}).encode() for i in range(3)]
+    bad = b'{"id": 9, "text": "caf\xe9 au lait"}'
+    body = b"\n".join(lines[:2] + [bad] + lines[2:]) + b"\n"
+    (tmp_path / name).write_bytes(gzip.compress(body) if name.endswith(".gz") else body)
+    out = tmp_path / name.replace("in.", "out.")
+    result = CliRunner().invoke(batch_command, ["--workers", "1", str(tmp_path / name), str(out),
+                                                "--model", str(TINY), "--no-progress"])
+    assert result.exit_code == 1, result.output
+    assert "1 errors" in result.output and "--errors" not in result.output
+    assert [r["id"] for r in read_jsonl(out)] == [0, 1, 2]
+    [error] = read_jsonl(tmp_path / "out.errors.jsonl")
+    assert error["line"] == 3 and error["error"] == "E003 invalid UTF-8 at byte 22 of the line"
+    import base64
+
+    assert base64.b64decode(error["raw_base64"]) == bad and "\\xe9" in error["raw"]
+
+
+def test_batch_issue16_resume_refuses_a_changed_input(tmp_path):
+    from unspin.batchio import State, input_fingerprint, plan
+    from unspin.errors import UnspinError
+
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, [{"text": SENTENCES[0]}])
+    layout = plan(source, tmp_path / "out.jsonl")
+    State(layout, {"inputs": input_fingerprint(layout)}, resume=False)
+    State(layout, {"inputs": input_fingerprint(layout)}, resume=True)  # unchanged: goes on
+    write_jsonl(source, [{"text": SENTENCES[1]}])
+    with pytest.raises(UnspinError, match=r"input changed .*: in.jsonl \(.*sha256_ends changed\)"):
+        State(layout, {"inputs": input_fingerprint(layout)}, resume=True)

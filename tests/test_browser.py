@@ -7,6 +7,7 @@ never ``playwright install`` (it downloads browsers).  Saves docs/screenshot.png
 import json
 import os
 import shutil
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -136,5 +137,79 @@ def test_browser_page_restores_pasted_text(site, browser):
         SCREENSHOT.parent.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOT), full_page=True)
         assert not errors, errors
+    finally:
+        page.close()
+
+
+# ---------------------------------------------------------------- issue 16: what the page shows and saves
+
+def test_browser_issue16_download_equals_the_restored_pane(site, browser, tmp_path):
+    info = json.loads(urllib.request.urlopen(f"{site}/v1/info", timeout=30).read())
+    request = urllib.request.Request(f"{site}/v1/restore", json.dumps({"text": PARAGRAPH}).encode(),
+                                     {"Content-Type": "application/json"})
+    expected = json.loads(urllib.request.urlopen(request, timeout=30).read())
+    assert len(expected["edits"]) >= 2, "the test paragraph should have proposed edits"
+    page = browser.new_page(viewport={"width": 1200, "height": 860})
+    failed = []
+    page.on("response", lambda response: response.status >= 400 and failed.append(response.url))
+    try:
+        page.goto(site + "/")
+        from playwright.sync_api import expect
+
+        # "Accept all with confidence ≥" starts at the server's threshold
+        expect(page.get_by_label("Accept all with confidence")).to_have_value(str(info["settings"]["threshold"]))
+        page.get_by_label("Paste spun text").fill(PARAGRAPH)
+        page.get_by_role("button", name="Find substitutions").click()
+        page.locator("#spun-view button.edit").first.wait_for(timeout=10_000)
+        pane = page.locator("#restored-view")
+        # by default the pane shows the proposed restoration: every returned edit applied
+        assert pane.text_content() == expected["restored_text"]
+
+        def download() -> str:
+            with page.expect_download() as event:
+                page.get_by_role("button", name="Download restored text").click()
+            path = tmp_path / "restored.txt"
+            event.value.save_as(path)
+            return path.read_bytes().decode("utf-8")
+
+        assert download() == pane.text_content() == expected["restored_text"]
+        page.locator("#spun-view button.edit").first.focus()
+        page.keyboard.press("r")  # reject the first proposal: the pane and the file show its spun word
+        assert pane.text_content() != expected["restored_text"]
+        assert pane.text_content().startswith(PARAGRAPH[:expected["edits"][0]["end"]])
+        assert download() == pane.text_content()
+        assert failed == [], failed  # the favicon included: nothing is missing
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("value", ["5", "-1"])
+def test_browser_issue16_out_of_range_threshold_reads_as_a_sentence(site, browser, value):
+    page = browser.new_page()
+    try:
+        page.goto(site + "/")
+        page.get_by_label("Paste spun text").fill("He was successful the abode.")
+        page.locator("#threshold").fill(value)
+        page.get_by_role("button", name="Find substitutions").click()
+        status = page.locator("#status")
+        from playwright.sync_api import expect
+
+        expect(status).to_contain_text("from 0 to 1")
+        assert "{" not in status.inner_text() and "[" not in status.inner_text()
+    finally:
+        page.close()
+
+
+def test_browser_issue16_api_docs_render_offline(site, browser):
+    page = browser.new_page()
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urllib.parse.urlsplit(request.url).netloc))
+    try:
+        page.goto(site + "/docs")
+        operations = page.locator("section.operation")
+        operations.first.wait_for(timeout=10_000)
+        assert operations.count() >= 6
+        assert "POST /v1/restore" in page.locator("main").inner_text()
+        assert hosts == {urllib.parse.urlsplit(site).netloc}, hosts
     finally:
         page.close()

@@ -61,4 +61,4 @@ def test_edits_edit_invariants(tiny_restorer, parts):
 
 def test_edits_threshold_drops_unsure_edits(tiny_restorer):
     text = "He was successful Seoul."
-    assert tiny_restorer.restore(text, threshold=1.01).edits == ()
+    assert tiny_restorer.restore(text, threshold=1.0).edits == ()

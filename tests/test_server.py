@@ -243,8 +243,9 @@ def test_server_page_uses_no_external_resources():
     from importlib import resources
 
     folder = resources.files("unspin").joinpath("static")
-    for name in ("index.html", "app.js", "style.css"):
-        assert not re.search(r"https?://", folder.joinpath(name).read_text(encoding="utf-8")), name
+    for path in folder.iterdir():
+        text = path.read_text(encoding="utf-8").replace('xmlns="http://www.w3.org/2000/svg"', "")
+        assert not re.search(r"https?://|//cdn", text), path.name
 
 
 def test_server_command_help():
@@ -336,7 +337,7 @@ def test_server_command_serves_with_two_workers(real_restorer, tmp_path):
     environment = dict(os.environ, PYTHONPATH=os.pathsep.join(
         filter(None, [src, os.environ.get("PYTHONPATH")])))
     server = subprocess.Popen([sys.executable, "-m", "unspin.cli", "serve", "--port", str(port),
-                               "--workers", "2", "--max-bytes", "5000"], env=environment,
+                               "--workers", "2", "--concurrency", "1", "--max-bytes", "5000"], env=environment,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -353,6 +354,162 @@ def test_server_command_serves_with_two_workers(real_restorer, tmp_path):
                                                    "language": "en-US"}, timeout=30).json()
         assert data["matches"] and data["matches"][0]["replacements"][0]["value"] == "in"
         assert httpx.post(url + "/v1/restore", json={"text": "x" * 6000}).status_code == 413
-    finally:
+        info = httpx.get(url + "/v1/info", timeout=30)
+        assert info.json()["settings"]["threshold"] == 0.6 and info.json()["files"]
+        assert str(Path(__file__).resolve().parents[1]) not in info.text and '"/' not in info.text
+        import psutil
+
+        family = psutil.Process(server.pid).children(recursive=True)
+        assert len(family) >= 4  # two uvicorn workers, each with one restore worker
         server.terminate()
         server.wait(15)
+        gone, alive = psutil.wait_procs(family, timeout=5)
+        assert not alive, f"left running after the server stopped: {alive}"
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(15)
+
+
+# ---------------------------------------------------------------- issue 16: no 500s, no CLI flags
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e400", "5", "-1", "true", "[]"])
+def test_server_issue16_impossible_threshold_is_422_not_500(client, value):
+    response = client.post("/v1/restore", content=f'{{"text": "He was here.", "threshold": {value}}}',
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 422, response.text
+    assert "threshold" in response.json()["detail"] and "input" not in response.json()
+
+
+@pytest.mark.parametrize("send", [
+    lambda c: c.post("/v2/check", data={"data": '{"annotation": ' + "[" * 100_000 + "]" * 100_000 + "}"}),
+    lambda c: c.post("/v2/check", data={"data": "[" * 100_000}),
+    lambda c: c.post("/v1/restore", content=b"[" * 1500 + b"]" * 1500, headers={"content-type": "application/json"}),
+    lambda c: c.post("/v1/restore", content=b"He was here.", headers={"content-type": "text/plain"}),
+    lambda c: c.post("/v1/restore", content=b"{not json", headers={"content-type": "application/json"}),
+    lambda c: c.post("/v1/restore", json=["He was here."]),
+], ids=["lt-data-deep", "lt-data-open", "body-deep", "text-plain", "bad-json", "json-list"])
+def test_server_issue16_malformed_requests_are_400(send):
+    with TestClient(create_app(FakeRestorer(), max_bytes=1_000_000), raise_server_exceptions=False) as http:
+        response = send(http)
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "E030" and response.json()["detail"]
+
+
+@pytest.mark.parametrize("send", [
+    lambda c: c.post("/v1/restore", content=b'{"text": "caf\xe9"}', headers={"content-type": "application/json"}),
+    lambda c: c.post("/v2/check", content=b"language=en-US&text=caf%E9",
+                     headers={"content-type": "application/x-www-form-urlencoded"}),
+    lambda c: c.post("/v1/restore", json={"text": "a\u0000b"}),
+    lambda c: c.post("/v1/restore", json={"text": "word " * 1000}),
+    lambda c: c.post("/v1/restore", json={"text": "x", "threshold": 2}),
+    lambda c: c.post("/v1/restore", json={}),
+], ids=["utf8-json", "utf8-form", "nul", "too-large", "threshold", "missing-text"])
+def test_server_issue16_messages_name_no_command_line_flags(client, send):
+    response = send(client)
+    assert 400 <= response.status_code < 500
+    detail = response.json()["detail"]
+    assert isinstance(detail, str) and "--" not in detail, detail
+
+
+def test_server_issue16_info_shows_no_server_paths(tiny_restorer):
+    from conftest import TINY
+
+    with TestClient(create_app(tiny_restorer)) as http:
+        info = http.get("/v1/info")
+    assert info.status_code == 200 and str(TINY) not in info.text and str(TINY.parent) not in info.text
+    assert info.json()["settings"]["threshold"] == 0.6 and info.json()["files"]
+
+
+def test_server_issue16_docs_and_favicon_are_served_locally(client):
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/static/docs.js" in docs.text and "cdn" not in docs.text.lower()
+    assert client.get("/static/docs.js").status_code == 200
+    assert client.get("/openapi.json").json()["paths"]["/v1/restore"]
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert client.get("/redoc").status_code == 404  # it would load its script from a CDN
+
+
+def test_server_issue16_busy_port_exits_3_before_loading_the_model(tmp_path):
+    import subprocess
+    import sys
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        started = time.monotonic()
+        # a model folder that does not exist: loading it first would exit 1, not 3
+        out = subprocess.run([sys.executable, "-m", "unspin.cli", "serve", "--port", str(port),
+                              "--model", str(tmp_path / "missing")], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 3, out.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in out.stderr and time.monotonic() - started < 30
+
+
+# ---------------------------------------------------------------- issue 16: timed-out work stops
+
+def tree_usage(pids) -> tuple[float, int]:
+    """CPU seconds and resident bytes of the live processes among ``pids``."""
+    import psutil
+
+    cpu, rss = 0.0, 0
+    for pid in pids:
+        try:
+            process = psutil.Process(pid)
+            times = process.cpu_times()
+            cpu, rss = cpu + times.user + times.system, rss + process.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return cpu, rss
+
+
+def test_server_issue16_timed_out_requests_stop_using_cpu_and_memory():
+    """Two requests that would run forever get 504; their workers are killed and replaced, a
+    small request is answered at once after, and CPU and memory are back where they were."""
+    import psutil
+
+    app = create_app(factory="hog:HogRestorer", timeout=2.0, concurrency=2)
+    with TestClient(app) as http:
+        runner = app.state.runner
+        first = runner.pids()
+        _, baseline = tree_usage(first)
+        peak = [0]
+        stop = threading.Event()
+
+        def sample():
+            while not stop.is_set():
+                peak[0] = max(peak[0], tree_usage(first)[1])
+                time.sleep(0.05)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+
+        async def two_hogs():
+            import httpx
+
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test", timeout=30) as client:
+                return await asyncio.gather(*(client.post("/v1/restore", json={"text": "hog"}) for _ in range(2)))
+
+        # TestClient's loop runs the app; drive the two at once through its portal
+        statuses = sorted(r.status_code for r in http.portal.call(two_hogs))
+        stop.set()
+        sampler.join()
+        assert statuses == [504, 504]
+        assert peak[0] > baseline + 200 * 2**20, (peak[0], baseline)  # the hogs did take memory
+        started = time.monotonic()
+        small = http.post("/v1/restore", json={"text": "He was here."})
+        assert small.status_code == 200 and time.monotonic() - started < 15
+        assert not any(psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+                       for pid in first), "the timed-out workers still run"
+        deadline = time.monotonic() + 15
+        while len(runner.pids()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        now = runner.pids()
+        assert len(now) == 2 and not set(now) & set(first)
+        cpu_before, rss = tree_usage(now)
+        time.sleep(1.0)
+        cpu_after, _ = tree_usage(now)
+        assert cpu_after - cpu_before < 0.3, "a worker is still computing"
+        assert rss < baseline + 100 * 2**20, (rss, baseline)

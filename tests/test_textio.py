@@ -54,3 +54,56 @@ def test_textio_atomic_path_keeps_the_old_file_when_the_writer_fails(tmp_path):
     with atomic_path(path) as partial:
         partial.write_bytes(b"new")
     assert path.read_bytes() == b"new"
+
+
+# ---------------------------------------------------------------- issue 16: streaming cuts
+
+def pieces_of(tmp_path, data: bytes, **options) -> list[str]:
+    path = tmp_path / "input.txt"
+    path.write_bytes(data)
+    return list(read_text(str(path), **options))
+
+
+def test_textio_issue16_input_without_final_newline_is_one_piece(tmp_path):
+    assert pieces_of(tmp_path, b"He was successful Seoul.") == ["He was successful Seoul."]
+    assert pieces_of(tmp_path, b"One.\n\nTwo words here") == ["One.\n\nTwo words here"]
+
+
+@pytest.mark.parametrize("text", ["a" + "é" * 3000, "€" * 3000, "👍" * 2000, "a" + "é\u0301" * 1500],
+                         ids=["e-acute", "euro", "emoji", "combining"])
+@pytest.mark.parametrize("errors", ["strict", "replace"])
+def test_textio_issue16_never_cuts_inside_a_character(tmp_path, text, errors):
+    pieces = pieces_of(tmp_path, text.encode("utf-8"), errors=errors, chunk_bytes=1000)
+    assert len(pieces) > 3
+    assert "".join(pieces) == text and "\ufffd" not in "".join(pieces)
+    assert all(len(piece.encode("utf-8")) <= 1000 for piece in pieces)
+
+
+def test_textio_issue16_replace_substitutes_exactly_as_a_whole_decode(tmp_path):
+    data = ("é" * 700).encode("utf-8") + b"\xe2\x82 \xff" + ("€" * 700).encode("utf-8") + b"\xf0\x90\x80"
+    pieces = pieces_of(tmp_path, data, errors="replace", chunk_bytes=500)
+    assert len(pieces) > 3 and "".join(pieces) == data.decode("utf-8", "replace")
+
+
+def test_textio_issue16_long_lines_are_cut_after_a_sentence(tmp_path):
+    text = "He was here, and she was there. " * 200
+    pieces = pieces_of(tmp_path, text.encode(), chunk_bytes=1000)
+    assert len(pieces) > 3 and "".join(pieces) == text
+    assert all(piece.endswith("there. ") for piece in pieces)
+    words = "word " * 1000  # no sentence end: cut after a space, never inside a word
+    pieces = pieces_of(tmp_path, words.encode(), chunk_bytes=1000)
+    assert "".join(pieces) == words and all(piece.endswith("word ") for piece in pieces)
+
+
+def test_textio_issue16_paragraph_breaks_come_first(tmp_path):
+    text = "".join(f"Sentence {i}. Another one.\n" + ("\n" if i % 7 == 6 else "") for i in range(300))
+    pieces = pieces_of(tmp_path, text.encode(), chunk_bytes=1000)
+    assert "".join(pieces) == text and all(piece.endswith("\n\n") for piece in pieces[:-1])
+
+
+def test_textio_issue16_invalid_utf8_fails_before_any_piece(tmp_path):
+    data = b"Fine text. " * 500 + b"\xff"
+    pieces = read_text(str(tmp_path / "x"), chunk_bytes=1000)
+    (tmp_path / "x").write_bytes(data)
+    with pytest.raises(BadInput, match="byte offset 5500"):
+        next(pieces)

@@ -37,8 +37,11 @@ from typing import Iterator
 
 import click
 
-from unspin.batchio import Layout, Shard, State, count_documents, plan, shards
+from unspin.batchio import Layout, Shard, State, count_documents, input_fingerprint, plan, shards
 from unspin.errors import UnspinError
+from unspin.lifeline import EXIT_TERMINATED, Terminated, terminate_gracefully, tie_to_parent
+from unspin.options import QUIET, THRESHOLD, check_score
+from unspin.progress import wanted
 from unspin.schema import result_to_dict
 
 FLAG_SCORE = 0.5  # spun_score from which the summary counts a document as spun
@@ -69,8 +72,10 @@ def restore_texts(restorer, texts: list[str], as_dict: bool = True) -> list:
 _worker_restorer = None  # one per worker process, set by the pool initializer
 
 
-def _init_worker(factory: str, model: str | None, settings: dict, corpus=None) -> None:
+def _init_worker(factory: str, model: str | None, settings: dict, corpus=None, parent: int | None = None) -> None:
     global _worker_restorer
+    if parent is not None:
+        tie_to_parent(parent)  # a killed driver leaves no worker behind
     _worker_restorer = make_restorer(factory, model, settings)
     if corpus is not None:
         _worker_restorer = _worker_restorer.with_corpus(corpus)
@@ -129,6 +134,9 @@ class LocalEngine(Engine):
             try:
                 parts = list(executor.map(_gather_work, (part[i : i + CHUNK] for part in texts
                                                          for i in range(0, len(part), CHUNK))))
+            except BaseException:
+                _stop(executor)
+                raise
             finally:
                 executor.shutdown(wait=True, cancel_futures=True)
         corpus = None
@@ -156,7 +164,7 @@ class LocalEngine(Engine):
 
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_init_worker,
-                                   initargs=(self.factory, self.model, self.settings, self.corpus))
+                                   initargs=(self.factory, self.model, self.settings, self.corpus, os.getpid()))
 
     def _sample(self, pid: int) -> None:
         value = pss_kb(pid)
@@ -216,6 +224,9 @@ class LocalEngine(Engine):
                     for pending in {id(p): p for p, _ in broken}.values():
                         if not pending.waiting:
                             ready.append(pending)
+        except BaseException:  # SIGTERM (lifeline.Terminated), Ctrl-C, an error, the caller stopping
+            _stop(executor)
+            raise
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
 
@@ -235,8 +246,17 @@ class LocalEngine(Engine):
         return executor
 
 
-def _init_spec_worker(spec) -> None:
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """Terminate the pool's workers now, without waiting for the documents they hold."""
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.terminate()
+
+
+def _init_spec_worker(spec, parent: int | None = None) -> None:
     global _worker_restorer
+    if parent is not None:
+        tie_to_parent(parent)  # a killed caller leaves no worker behind
     _worker_restorer = spec.build()
 
 
@@ -256,7 +276,7 @@ def restore_parallel(texts: list[str], workers: int, spec) -> list:
     else:
         size = max(1, min(CHUNK, len(texts) // (workers * 4) or 1))
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_init_spec_worker, initargs=(spec,)) as executor:
+                                 initializer=_init_spec_worker, initargs=(spec, os.getpid())) as executor:
             chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
             results = [r for part in executor.map(_work, chunks, [False] * len(chunks)) for r in part]
     for number, result in enumerate(results):
@@ -363,8 +383,11 @@ def run_batch(input_path, output_path, engine: str = "local", workers: int | Non
     layout: Layout = plan(input_path, output_path)
     if corpus and engine == "ray":
         raise UnspinError("E030", "corpus mode (--corpus) runs on the local engine only")
+    if engine == "ray":
+        check_ray()  # before the state folder is made
     fingerprint = {"text_field": text_field, "only_spun": only_spun, "shard_size": shard_size,
-                   "model": model, "settings": settings, "factory": factory, "corpus": corpus}
+                   "model": model, "settings": settings, "factory": factory, "corpus": corpus,
+                   "inputs": input_fingerprint(layout)}
     state = State(layout, fingerprint, resume)
     cls = RayEngine if engine == "ray" else LocalEngine
     runner = cls(workers, factory, model, settings)
@@ -417,6 +440,17 @@ def run_batch(input_path, output_path, engine: str = "local", workers: int | Non
             "worker_pss_kb": dict(sorted(runner.memory.items()))}
 
 
+RAY_MISSING = "the ray engine needs the ray extra: pip install 'unspin[ray]'"
+
+
+def check_ray() -> None:
+    """Raise E030 with how to install Ray when it cannot be imported."""
+    try:
+        import ray  # noqa: F401
+    except ImportError as error:
+        raise UnspinError("E030", f"{RAY_MISSING} ({error})") from None
+
+
 def summary_line(summary: dict) -> str:
     ok = summary["documents"] - summary["errors"]
     share = summary["spun"] / ok if ok else 0.0
@@ -437,31 +471,47 @@ def summary_line(summary: dict) -> str:
               help="local: a process pool on this machine; ray: Ray Data (pip install 'unspin[ray]')")
 @click.option("--workers", type=click.IntRange(1), default=None, help="worker processes / Ray actors (default: CPUs)")
 @click.option("--text-field", default="text", show_default=True, help="the text of a .jsonl / .parquet record")
-@click.option("--only-spun", "only_spun", type=float, default=None, metavar="MIN_SCORE",
+@click.option("--only-spun", "only_spun", type=float, default=None, metavar="MIN_SCORE", callback=check_score,
               help="write only documents whose spun_score is at least MIN_SCORE")
 @click.option("--resume", is_flag=True, help="skip shards an interrupted run already finished")
 @click.option("--address", default=None, help="Ray cluster address (auto, ray://host:10001); default: start Ray locally")
 @click.option("--model", type=click.Path(file_okay=False), default=None,
               help="model folder (default: bundled, or $UNSPIN_DATA)")
-@click.option("--threshold", type=float, default=None, help="minimum confidence of an edit")
+@THRESHOLD
 @click.option("--shard-size", type=click.IntRange(1), default=1000, show_default=True,
               help="documents per output shard (the unit of --resume)")
-@click.option("--progress/--no-progress", default=True, help="show a progress bar on stderr")
+@click.option("--progress/--no-progress", default=None,
+              help="a progress bar on stderr (default: when stderr is a terminal)")
+@QUIET
 @click.option("--corpus", is_flag=True, help="the documents come from one spinner: read them all first and "
               "restore each with what the others say (local engine; reads the input twice)")
 @click.option("--restorer", "factory", default=DEFAULT_FACTORY, hidden=True,
               help="module:callable building the restorer (for tests and custom models)")
 def batch_command(input_path, output_path, engine, workers, text_field, only_spun, resume, address,
-                  model, threshold, shard_size, progress, corpus, factory):
+                  model, threshold, shard_size, progress, quiet, corpus, factory):
     """Restore every document in INPUT (file or folder of .txt, .jsonl[.gz], .parquet) into OUTPUT.
 
     Records gain restored_text, edits, spun_score and signature.  Exit code 1 if any
-    document failed (see the errors file), 0 otherwise.
+    document failed (see the errors file) or the input cannot be read, 2 for a usage error
+    (--engine ray without Ray included), 143 when stopped by SIGTERM (rerun with --resume),
+    0 otherwise.
     """
     settings = {} if threshold is None else {"threshold": threshold}
+    progress = wanted(quiet) if progress is None else progress and not quiet
+    if engine == "ray":
+        try:
+            check_ray()
+        except UnspinError as error:
+            click.echo(f"unspin batch: {error.detail}", err=True)
+            sys.exit(2)  # a usage error: nothing was read or written
     try:
-        summary = run_batch(input_path, output_path, engine, workers, text_field, only_spun, resume,
-                            address, model, settings, shard_size, factory, progress, corpus)
+        with terminate_gracefully():
+            summary = run_batch(input_path, output_path, engine, workers, text_field, only_spun, resume,
+                                address, model, settings, shard_size, factory, progress, corpus)
+    except Terminated:
+        click.echo("unspin batch: stopped by SIGTERM; the finished shards are kept: rerun with --resume "
+                   "to go on", err=True)
+        sys.exit(EXIT_TERMINATED)
     except UnspinError as error:
         click.echo(f"unspin: {error}", err=True)
         sys.exit(1)

@@ -13,9 +13,12 @@ JSON object per line, text in ``text_field``, other fields passed through) and
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,7 +68,8 @@ class Item:
     record: dict | None = None  # pass-through fields (jsonl / parquet)
     source: Source | None = None
     error: str | None = None
-    raw: str | None = None  # the undecodable line, kept so nothing is lost
+    raw: str | None = None  # the unparsable line, kept so nothing is lost
+    raw_base64: str | None = None  # a line that is not UTF-8, byte for byte
 
 
 @dataclass
@@ -132,9 +136,27 @@ def plan(input_path: str | os.PathLike, output_path: str | os.PathLike) -> Layou
 # ---------------------------------------------------------------- reading
 
 def _open_text(path: Path, mode: str = "rt"):
+    """Lines of text; invalid UTF-8 becomes lone surrogates (surrogateescape), so one bad line
+    is found and reported by _parse_line while the lines around it are read as usual."""
     if path.name.lower().endswith(".gz"):
-        return gzip.open(path, mode, encoding="utf-8", newline="")
-    return open(path, mode, encoding="utf-8", newline="")
+        return gzip.open(path, mode, encoding="utf-8", errors="surrogateescape", newline="")
+    return open(path, mode, encoding="utf-8", errors="surrogateescape", newline="")
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a byte that is not UTF-8
+
+
+def _undecodable(number: int, line: str, source: Source) -> Item:
+    """The item for a line that is not UTF-8: its error, and the line kept byte for byte."""
+    raw = line.encode("utf-8", "surrogateescape")
+    try:
+        raw.decode("utf-8")
+        where = ""
+    except UnicodeDecodeError as error:
+        where = f" at byte {error.start} of the line"
+    return Item(number, None, source=source, error=f"E003 invalid UTF-8{where}",
+                raw=raw.decode("utf-8", "backslashreplace"),
+                raw_base64=base64.b64encode(raw).decode("ascii"))
 
 
 def count_documents(layout: Layout) -> int:
@@ -163,6 +185,8 @@ def _read_txt(source: Source) -> Item:
 
 
 def _parse_line(number: int, line: str, text_field: str, source: Source) -> Item:
+    if _ESCAPED.search(line):
+        return _undecodable(number, line, source)
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
@@ -189,16 +213,13 @@ def shards(layout: Layout, shard_size: int, text_field: str) -> Iterator[Shard]:
         if source.kind in ("jsonl", "jsonl.gz"):
             shard = Shard(f"{prefix}-{0:06d}", source.kind, source)
             with _open_text(source.path) as handle:
-                try:
-                    for line_number, line in enumerate(handle, 1):
-                        if not line.strip():
-                            continue
-                        shard.items.append(_parse_line(line_number, line.rstrip("\r\n"), text_field, source))
-                        if len(shard.items) == shard_size:
-                            yield shard
-                            shard = Shard(f"{prefix}-{int(shard.key[-6:]) + 1:06d}", source.kind, source)
-                except UnicodeDecodeError as error:  # the rest of the file is unreadable
-                    raise UnspinError("E003", f"{source.path}: {error}") from error
+                for line_number, line in enumerate(handle, 1):
+                    if not line.strip():
+                        continue
+                    shard.items.append(_parse_line(line_number, line.rstrip("\r\n"), text_field, source))
+                    if len(shard.items) == shard_size:
+                        yield shard
+                        shard = Shard(f"{prefix}-{int(shard.key[-6:]) + 1:06d}", source.kind, source)
             if shard.items or shard.key.endswith("000000"):
                 yield shard
         elif source.kind == "parquet":
@@ -211,6 +232,44 @@ def shards(layout: Layout, shard_size: int, text_field: str) -> Iterator[Shard]:
                     shard.items.append(Item(row, text if error is None else None, record, source, error))
                     row += 1
                 yield shard
+
+
+# ---------------------------------------------------------------- resume
+
+EDGE_BYTES = 1 << 20  # the fingerprint hashes this much at each end of every input file
+
+
+def input_fingerprint(layout: Layout) -> dict:
+    """Every input file's size, modification time and a hash of its first and last MB.
+
+    Stored with the run; ``--resume`` refuses to go on when it has changed.
+    """
+    files = {}
+    for source in layout.sources:
+        status = source.path.stat()
+        digest = hashlib.sha256()
+        with open(source.path, "rb") as handle:
+            digest.update(handle.read(EDGE_BYTES))
+            if status.st_size > EDGE_BYTES:
+                handle.seek(max(EDGE_BYTES, status.st_size - EDGE_BYTES))
+                digest.update(handle.read(EDGE_BYTES))
+        files[source.rel] = {"size": status.st_size, "mtime_ns": status.st_mtime_ns,
+                             "sha256_ends": digest.hexdigest()}
+    return files
+
+
+def _input_changes(stored: dict, now: dict) -> str:
+    """What changed between two input fingerprints, for the message."""
+    changes = []
+    for rel in sorted(set(stored) | set(now)):
+        if rel not in now:
+            changes.append(f"{rel} is gone")
+        elif rel not in stored:
+            changes.append(f"{rel} is new")
+        elif stored[rel] != now[rel]:
+            what = [key for key in ("size", "mtime_ns", "sha256_ends") if stored[rel].get(key) != now[rel][key]]
+            changes.append(f"{rel} ({', '.join(what)} changed)")
+    return "; ".join(changes)
 
 
 # ---------------------------------------------------------------- writing
@@ -227,6 +286,8 @@ def error_record(item: Item, error: str) -> dict:
         out["line"] = item.position
     if item.raw is not None:
         out["raw"] = item.raw
+        if item.raw_base64 is not None:
+            out["raw_base64"] = item.raw_base64
     elif item.record is not None:
         out["record"] = item.record
     elif item.text is not None:
@@ -245,6 +306,10 @@ class State:
         run_file = self.folder / "run.json"
         if resume and run_file.exists():
             stored = json.loads(run_file.read_text(encoding="utf-8"))
+            if "inputs" in stored and stored["inputs"] != fingerprint.get("inputs"):
+                changes = _input_changes(stored["inputs"], fingerprint.get("inputs") or {})
+                raise UnspinError("E030", f"--resume: the input changed since the unfinished run in "
+                                  f"{self.folder} began: {changes}; drop --resume to start over")
             if stored != fingerprint:
                 changed = sorted(k for k in set(stored) | set(fingerprint) if stored.get(k) != fingerprint.get(k))
                 raise UnspinError("E030", f"--resume: the unfinished run in {self.folder} used other "

@@ -1,21 +1,20 @@
 """Command line: unspin restore | detect | spin | eval | serve | batch | verify.
 
-Exit codes: 0 ok, 1 bad input (with a clear message), 2 usage.
+Exit codes: 0 ok, 1 bad input (with a clear message), 2 usage (an unknown option, an
+impossible setting), 3 serve cannot listen (port in use), 143 batch stopped by SIGTERM.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
 
 from unspin import __version__
 from unspin.errors import UnspinError
+from unspin.options import QUIET, THRESHOLD
 from unspin.textio import read_text
 
-THRESHOLD = click.option("--threshold", type=float, default=None,
-                         help="minimum confidence of an edit (default from Settings)")
 MODEL = click.option("--model", type=click.Path(file_okay=False), default=None,
                      help="model folder (default: bundled, or $UNSPIN_DATA)")
 ERRORS = click.option("--errors", type=click.Choice(["strict", "replace"]), default="strict",
@@ -44,22 +43,36 @@ def main() -> None:
 @MODEL
 @ERRORS
 @click.option("--verbose", "-v", is_flag=True, help="print the reproducibility signature to stderr")
-def restore(path, output_format, threshold, model, errors, verbose):
-    """Restore spun text from PATH (or - for standard input) and print it."""
+@QUIET
+def restore(path, output_format, threshold, model, errors, verbose, quiet):
+    """Restore spun text from PATH (or - for standard input) and print it.
+
+    A progress bar is drawn on stderr when it is a terminal and stdout is not (the restored
+    text itself shows the progress on a terminal).
+    """
+    from unspin.progress import Bar, size_of, wanted
     from unspin.render import render_diff
     from unspin.restorer import Restorer
+    from unspin.stream import JsonDocument
 
     try:
         restorer = Restorer(model, **_settings(threshold))
         out = sys.stdout
-        for text in read_text(path, errors=errors):
-            result = restorer.restore(text)
-            if output_format == "json":
-                out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
-            elif output_format == "diff":
-                out.write(render_diff(result, color=out.isatty()))
-            else:
-                out.write(result.restored_text)
+        document = JsonDocument() if output_format == "json" else None
+        with Bar("restoring", size_of(path), wanted(quiet) and not out.isatty()) as bar:
+            for text in read_text(path, errors=errors):
+                result = restorer.restore(text)
+                bar.advance(len(text.encode("utf-8", "replace")))
+                if document is not None:  # one Restoration for the whole input, offsets from its start
+                    document.add(result)
+                    continue
+                if output_format == "diff":
+                    out.write(render_diff(result, color=out.isatty()))
+                else:
+                    out.write(result.restored_text)
+                out.flush()
+        if document is not None:
+            document.write(out, restorer.signature)
             out.flush()
         if verbose:
             click.echo(restorer.signature, err=True)
@@ -71,15 +84,29 @@ def restore(path, output_format, threshold, model, errors, verbose):
 @click.argument("paths", nargs=-1)
 @MODEL
 @ERRORS
-def detect(paths, model, errors):
-    """Print each document's spun score (0..1): PATH<TAB>score."""
-    from unspin.restorer import Restorer
+@QUIET
+def detect(paths, model, errors, quiet):
+    """Print each document's spun score (0..1): PATH<TAB>score.
 
+    Each file is read in pieces (bounded memory); its score sums the edits and words of
+    all its pieces.  A progress bar is drawn on stderr when it is a terminal.
+    """
+    from unspin.progress import Bar, size_of, wanted
+    from unspin.restorer import Restorer
+    from unspin.stream import Tally
+
+    paths = paths or ("-",)
+    sizes = [size_of(path) for path in paths]
+    total = None if None in sizes else sum(sizes)
     try:
         restorer = Restorer(model)
-        for path in paths or ("-",):
-            text = "".join(read_text(path, errors=errors))
-            click.echo(f"{path}\t{restorer.detect(text):.3f}")
+        with Bar("scoring", total, wanted(quiet)) as bar:
+            for path in paths:
+                tally = Tally()  # the document is read in pieces; its score sums over them
+                for text in read_text(path, errors=errors):
+                    tally.add(restorer.restore(text))
+                    bar.advance(len(text.encode("utf-8", "replace")))
+                bar.echo(f"{path}\t{tally.score:.3f}")
     except UnspinError as error:
         _fail(error)
 

@@ -75,7 +75,20 @@ def choose_edit(text: str, proposal: Proposal, ranked, settings) -> Edit | None:
 
 def spun_score(edits: list[Edit], words: int) -> float:
     """How likely the document is spun: confident restorations per 100 words, squashed."""
+    return density_score(edit_weight(edits), words)
+
+
+def edit_weight(edits) -> float:
+    """The evidence of spinning in ``edits``: their summed confidence (a/an repairs aside)."""
+    return sum(e.confidence for e in edits if e.relation != "article")
+
+
+def density_score(weight: float, words: int) -> float:
+    """The spun score of a document whose edits weigh ``weight`` over ``words`` words.
+
+    The one definition of the score: a document read in pieces sums both over its pieces.
+    """
     if words == 0:
         return 0.0
-    density = 100.0 * sum(e.confidence for e in edits if e.relation != "article") / words
+    density = 100.0 * weight / words
     return round(1.0 / (1.0 + math.exp(-2.5 * (density - 1.5))), 4)

@@ -14,10 +14,22 @@ CATALOGUE = {
     "E021": "the calibration does not fit this model; refit it with scripts/calibrate.py --model DIR "
             "(README: How the models are built)",
     "E030": "bad argument",
+    "E031": "bad setting; see unspin.Settings for the allowed values",
     "E040": "server busy: every restore slot is taken; retry later or start more workers",
     "E041": "request timed out; send shorter text or raise --timeout",
+    "E042": "a restore worker process could not start or stopped; see the server's log",
+    "E043": "internal error; please report the input that caused it",
     "E050": "unknown name: choose one of the registered names listed",
     "E051": "bad registration: every entry needs a unique name, a loader, its files and a description",
+}
+
+# What an HTTP client can do about an error: the catalogue's remedies name command-line flags.
+HTTP_HINTS = {
+    "E003": "send the text as UTF-8",
+    "E004": "send text, not binary data",
+    "E005": "split the text into smaller requests",
+    "E030": "see /docs for the request format",
+    "E031": "see /docs for the allowed values",
 }
 
 
@@ -44,3 +56,10 @@ class HTTPProblem(Exception):
     def __init__(self, status: int, code: str, detail: str) -> None:
         super().__init__(detail)
         self.status, self.code, self.detail = status, code, detail
+
+
+def http_message(error: UnspinError) -> str:
+    """``error`` for an HTTP client: its code and detail with an HTTP remedy, no CLI flags."""
+    message = f"[{error.code}] {error.detail}" if error.detail else f"[{error.code}]"
+    hint = HTTP_HINTS.get(error.code)
+    return f"{message} ({hint})" if hint else message

@@ -18,6 +18,25 @@ LANGUAGES = [("English", "en"), ("English (US)", "en-US"), ("English (GB)", "en-
              ("English (Australian)", "en-AU"), ("English (Canadian)", "en-CA"),
              ("English (New Zealand)", "en-NZ"), ("English (South African)", "en-ZA")]
 ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+MAX_JSON_DEPTH = 64  # annotated text needs 3 levels; deeper JSON is refused before parsing
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def json_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether JSON ``text`` nests arrays and objects deeper than ``limit`` (strings skipped).
+
+    Checked before ``json.loads``, whose recursion a deeply nested document exhausts.
+    """
+    depth = 0
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in "]}":
+            depth -= 1
+    return False
 
 
 class UTF16:
@@ -67,10 +86,12 @@ def annotated_text(data: str) -> tuple[str, str, list[tuple[int, int, int, int]]
     Each segment maps plain ``[p0, p1)`` to original ``[o0, o1)`` code points; markup is
     read as its ``interpretAs`` (default: nothing), text as itself.
     """
+    if json_too_deep(data):
+        raise HTTPProblem(400, "E030", f"'data' nests JSON deeper than {MAX_JSON_DEPTH} levels")
     try:
         parts = json.loads(data)["annotation"]
         assert isinstance(parts, list)
-    except (ValueError, KeyError, TypeError, AssertionError):
+    except (ValueError, KeyError, TypeError, AssertionError, RecursionError):
         raise HTTPProblem(400, "E030", "'data' must be JSON like "
                           '{"annotation": [{"text": "..."}, {"markup": "..."}]}') from None
     original, plain, segments = [], [], []

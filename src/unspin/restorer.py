@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+import math
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,40 @@ class Settings:
     spin_rate: float | None = None  # None: estimate from the document itself
     alternatives: int = 3
 
+    def __post_init__(self) -> None:
+        """Refuse impossible values: the one check behind the function, the class, CLI and HTTP."""
+        for name, (allowed, rule) in _RULES.items():
+            value = getattr(self, name)
+            if not allowed(value):
+                raise UnspinError("E031", f"{name}={value!r}: must be {rule}")
+
+    @classmethod
+    def of(cls, base: "Settings | None" = None, **changes) -> "Settings":
+        """``base`` (default: the defaults) with ``changes``; unknown names raise E031."""
+        unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(cls)})
+        if unknown:
+            known = ", ".join(f.name for f in dataclasses.fields(cls))
+            raise UnspinError("E031", f"unknown setting {', '.join(unknown)} (known: {known})")
+        return dataclasses.replace(base or cls(), **changes)
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_RULES = {
+    "threshold": (lambda v: _number(v) and 0 <= v <= 1, "a finite number from 0 to 1"),
+    "beam_size": (lambda v: _count(v) and 1 <= v <= 1000, "a whole number from 1 to 1000"),
+    "max_candidates": (lambda v: _count(v) and 1 <= v <= 1000, "a whole number from 1 to 1000"),
+    "spin_rate": (lambda v: v is None or (_number(v) and 0 <= v <= 1),
+                  "a finite number from 0 to 1, or None (estimate it from the document)"),
+    "alternatives": (lambda v: _count(v) and 0 <= v <= 100, "a whole number from 0 to 100"),
+}
+
 
 class Restorer:
     """Holds a language model and a channel table; restores many texts cheaply."""
@@ -43,8 +78,8 @@ class Restorer:
     def __init__(self, model: str | Path | None = None, lm: LanguageModel | None = None,
                  lexicon: Lexicon | None = None, corpus: "Agreement | None" = None,
                  scorer: str = "ngram", channel: str = "wordnet", **settings) -> None:
+        self.settings = Settings.of(**settings)
         self.folder = data_dir(model)
-        self.settings = Settings(**settings)
         self.scorer = scorers.get(scorer)  # unless ``lm`` is given, loads the LM from the folder
         self.channel = channel_sources.get(channel)  # unless ``lexicon`` is given
         self._lm = lm
@@ -101,7 +136,7 @@ class Restorer:
     def restore(self, text: str, **overrides) -> Restoration:
         from unspin.edits import restore_text
 
-        settings = dataclasses.replace(self.settings, **overrides) if overrides else self.settings
+        settings = Settings.of(self.settings, **overrides) if overrides else self.settings
         signature = str(self.describe(settings, corpus=self.corpus is not None))
         return restore_text(text, self.lm, self.table, settings, signature, self.calibration, self.topics,
                             self.corpus)
@@ -141,7 +176,7 @@ class Restorer:
                     raise UnspinError("E030", f"the injected {what} ({type(given).__name__}) cannot be sent to "
                                       f"worker processes ({error}); use workers=1, or inject one that pickles "
                                       "(KenLMModel and ArpaModel travel as their file path)") from None
-        settings = dataclasses.replace(self.settings, **overrides) if overrides else self.settings
+        settings = Settings.of(self.settings, **overrides) if overrides else self.settings
         return RestorerSpec(str(self.folder), settings, self.scorer.name, self.channel.name, *self._injected,
                             self.corpus)
 

@@ -10,27 +10,34 @@ inside functions so that ``import unspin.server`` never breaks the command line.
 """
 
 import asyncio
-import sys
+import dataclasses
 import json
 import os
+import socket
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 
 import click
 
 from unspin import __version__
-from unspin.errors import BadInput, HTTPProblem, UnspinError
-from unspin.languagetool import (LANGUAGES, language_code, parse_form, rule_enabled, annotated_text,
-                                 lt_response)
+from unspin.errors import BadInput, HTTPProblem, UnspinError, http_message
+from unspin.languagetool import (LANGUAGES, MAX_JSON_DEPTH, annotated_text, json_too_deep, language_code,
+                                 lt_response, parse_form, rule_enabled)
+from unspin.supervisor import MAX_WAITING, WARM_UP
 
 MAX_BYTES = 1_000_000
 TIMEOUT = 30.0
 CONCURRENCY = 2
-MAX_WAITING = 256  # requests queued beyond this are refused at once with 503
 SETTINGS_VARIABLE = "UNSPIN_SERVER_SETTINGS"  # passes settings to each uvicorn worker
+EXIT_CANNOT_LISTEN = 3  # `unspin serve`: the address is in use or cannot be bound
 STATIC = {"/": ("index.html", "text/html; charset=utf-8"),
           "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
-          "/static/style.css": ("style.css", "text/css; charset=utf-8")}
+          "/static/style.css": ("style.css", "text/css; charset=utf-8"),
+          "/docs": ("docs.html", "text/html; charset=utf-8"),
+          "/static/docs.js": ("docs.js", "text/javascript; charset=utf-8"),
+          "/favicon.ico": ("favicon.svg", "image/svg+xml"),
+          "/static/favicon.svg": ("favicon.svg", "image/svg+xml")}
 HEADERS = {"X-Content-Type-Options": "nosniff",
            "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'"}
 
@@ -77,13 +84,16 @@ class BodyGuard:
                 too_large, more = True, False
         if too_large:
             return await _problem(413, "E005", f"request larger than {self.max_bytes} bytes; split the "
-                                  "text or start the server with a larger --max-bytes")(scope, receive, send)
+                                  "text into smaller requests")(scope, receive, send)
         if b"json" in headers.get(b"content-type", b""):
             try:
-                body.decode("utf-8")
+                text = body.decode("utf-8")
             except UnicodeDecodeError as error:
                 return await _problem(400, "E003", f"request body is not valid UTF-8 (byte {error.start})"
                                       )(scope, receive, send)
+            if json_too_deep(text):
+                return await _problem(400, "E030", f"request body nests JSON deeper than {MAX_JSON_DEPTH} "
+                                      "levels")(scope, receive, send)
         replayed = False
 
         async def replay():
@@ -103,15 +113,28 @@ def _problem(status: int, code: str, detail: str):
 
 
 class Runner:
-    """Runs blocking restorer calls in a bounded thread pool, each within ``timeout`` seconds."""
+    """Runs calls on a restorer object in a bounded thread pool, each within ``timeout`` seconds.
 
-    def __init__(self, timeout: float, concurrency: int) -> None:
-        self.timeout, self.concurrency = timeout, concurrency
+    For a restorer handed to ``create_app`` (tests, embedding): a thread cannot be stopped, so
+    a call that times out runs on to its end.  The server itself uses ``supervisor.Supervisor``
+    (worker processes, killed on timeout).
+    """
+
+    def __init__(self, restorer, timeout: float, concurrency: int) -> None:
+        self.restorer, self.timeout, self.concurrency = restorer, timeout, concurrency
         self.pool = ThreadPoolExecutor(concurrency, thread_name_prefix="unspin-restore")
         self.slots = asyncio.Semaphore(concurrency)
         self.waiting = 0
 
+    async def start(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(None, lambda: (
+            self.restorer.signature, self.restorer.restore(WARM_UP)))
+
+    async def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
     async def run(self, function, *args, **kwargs):
+        """``function(restorer, *args, **kwargs)`` in a free thread."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout
         if self.waiting >= MAX_WAITING:
@@ -124,14 +147,14 @@ class Runner:
                               "retry later") from None
         finally:
             self.waiting -= 1
-        future = loop.run_in_executor(self.pool, lambda: function(*args, **kwargs))
+        future = loop.run_in_executor(self.pool, lambda: function(self.restorer, *args, **kwargs))
         future.add_done_callback(lambda done: (self.slots.release(),  # and mark any error as seen
                                                done.cancelled() or done.exception()))
         try:
             return await asyncio.wait_for(asyncio.shield(future), max(0.001, deadline - loop.time()))
         except TimeoutError:
-            raise HTTPProblem(504, "E041", f"restoring took longer than {self.timeout:g} s; send a "
-                              "shorter text or start the server with a larger --timeout") from None
+            raise HTTPProblem(504, "E041", f"restoring took longer than this server's limit of "
+                              f"{self.timeout:g} s; send a shorter text") from None
 
 
 # ---------------------------------------------------------------- the application
@@ -141,38 +164,57 @@ def _page_files() -> dict:
     return {route: (folder.joinpath(name).read_bytes(), kind) for route, (name, kind) in STATIC.items()}
 
 
+def _restore(restorer, text: str, **settings) -> dict:
+    return restorer.restore(text, **settings).to_dict()
+
+
+def _scores(restorer, texts: list[str]) -> list[float]:
+    scorer = getattr(restorer, "detect", None) or (lambda text: restorer.restore(text).spun_score)
+    return [scorer(text) if text else 0.0 for text in texts]
+
+
 def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT,
-               concurrency: int = CONCURRENCY, model: str | None = None):
-    """The FastAPI application.  ``restorer`` needs ``restore(text, **settings)``, ``info()``
-    and ``signature``; by default a ``Restorer(model)``, warmed up when the app starts."""
+               concurrency: int = CONCURRENCY, model: str | None = None, factory: str | None = None):
+    """The FastAPI application.
+
+    By default restorations run in ``concurrency`` worker processes, each holding
+    ``factory(model)`` (``module:callable``, default ``unspin.restorer:Restorer``), started
+    and warmed up with the app; a request that runs past ``timeout`` gets 504 and its worker
+    is killed and replaced, so the work stops at once (``supervisor.Supervisor``).  A
+    ``restorer`` object given here (``restore(text, **settings)``, ``info()``, ``signature``)
+    runs in threads instead, for tests and embedding; its timed-out calls run to their end.
+    """
     import contextlib
 
     from fastapi import FastAPI, Request
+    from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse, Response
     from pydantic import BaseModel, Field
 
     from unspin import schema
+    from unspin.restorer import Settings
     from unspin.types import Restoration
 
     if restorer is None:
-        from unspin.restorer import Restorer
+        from unspin.supervisor import DEFAULT_FACTORY, Supervisor
 
-        restorer = Restorer(model)
-    runner = Runner(timeout, concurrency)
+        runner = restorer = Supervisor(factory or DEFAULT_FACTORY, model, concurrency, timeout)
+    else:
+        runner = Runner(restorer, timeout, concurrency)
     page = _page_files()
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        await asyncio.get_running_loop().run_in_executor(None, lambda: (
-            restorer.signature, restorer.restore("He was in the house.")))
+        await runner.start()
         yield
-        runner.pool.shutdown(wait=False, cancel_futures=True)
+        await runner.close()
 
     app = FastAPI(title="unspin", version=__version__, lifespan=lifespan, description=(
         "Find and undo the word substitutions of automatic text spinners. `/v1/*` is the native "
         "API (offsets in Unicode code points); `/v2/check` is LanguageTool-compatible (offsets in "
         f"UTF-16 code units). Requests over {max_bytes} bytes get 413; a restore that takes over "
-        f"{timeout:g} s gets 504."))
+        f"{timeout:g} s gets 504."),
+        docs_url=None, redoc_url=None)  # /docs is served from the package: no CDN
     app.add_middleware(BodyGuard, max_bytes=max_bytes)
     app.state.restorer, app.state.runner = restorer, runner
 
@@ -182,12 +224,25 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
 
     @app.exception_handler(UnspinError)
     async def unspin_error(request, error: UnspinError):
-        return _problem(413 if error.code == "E005" else 400, error.code, str(error))
+        status = {"E005": 413, "E031": 422}.get(error.code, 400)
+        return _problem(status, error.code, http_message(error))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request, error: RequestValidationError):
+        """A readable message; never the input itself (NaN or a huge text does not belong in it)."""
+        problems = error.errors()
+        if any(tuple(p.get("loc", ())) == ("body",) or p.get("type") == "json_invalid" for p in problems):
+            return _problem(400, "E030", 'the body must be a JSON object such as {"text": "..."}, sent '
+                            "with Content-Type: application/json")
+        detail = "; ".join(f"{'.'.join(str(part) for part in p.get('loc', ())[1:]) or 'body'}: {p.get('msg')}"
+                           for p in problems)
+        return _problem(422, "E030", f"{detail} (see /docs for the request format)")
 
     class RestoreRequest(BaseModel):
         text: str = Field(description="the spun text; UTF-8, no NUL characters")
-        threshold: float | None = Field(None, ge=0, le=1, description="minimum confidence of an "
-                                        "edit (default: the server's model setting)")
+        threshold: float | None = Field(None, strict=True, description="minimum confidence of an "
+                                        "edit, a finite number from 0 to 1 (default: the server's "
+                                        "setting); anything else: 422")
 
     RestorationOut = schema.restoration_model()  # its field lists live in unspin.schema
 
@@ -201,12 +256,13 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
         check_text(text)
         if not text:
             return Restoration(text, text, (), 0.0, restorer.signature).to_dict()
-        return (await runner.run(restorer.restore, text, **settings)).to_dict()
+        return await runner.run(_restore, text, **settings)
 
     @app.post("/v1/restore", operation_id="restore", responses={200: {"model": RestorationOut}})
     async def restore(body: RestoreRequest):
         """Restore spun text; edit offsets are Unicode code points into `text`."""
         settings = {} if body.threshold is None else {"threshold": body.threshold}
+        Settings.of(**settings)  # E031 (422) for an impossible value, before any work
         return JSONResponse(await restore_one(body.text, **settings), headers=HEADERS)
 
     @app.post("/v1/detect", operation_id="detect", response_model=DetectResponse)
@@ -214,9 +270,7 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
         """How likely each document is spun, 0..1."""
         for text in body.texts:
             check_text(text)
-        scorer = getattr(restorer, "detect", None) or (lambda text: restorer.restore(text).spun_score)
-        scores = await runner.run(lambda: [scorer(text) if text else 0.0 for text in body.texts])
-        return {"scores": scores}
+        return {"scores": await runner.run(_scores, body.texts)}
 
     @app.get("/healthz", operation_id="health")
     async def health():
@@ -224,8 +278,12 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
 
     @app.get("/v1/info", operation_id="info")
     async def info():
-        """Version, model files with their checksums, and the reproducibility signature."""
-        return restorer.info()
+        """Version, model files with their checksums, the reproducibility signature and the
+        default settings.  No path on the server's disk is shown."""
+        public = {key: value for key, value in restorer.info().items() if key != "model_folder"}
+        settings = getattr(restorer, "settings", None)
+        public["settings"] = dataclasses.asdict(settings if isinstance(settings, Settings) else Settings())
+        return public
 
     async def lt_check(params: dict) -> dict:
         language = language_code(params.get("language"))
@@ -288,6 +346,20 @@ def _static(content: bytes, kind: str, response_class):
     return serve
 
 
+def check_address(host: str, port: int) -> None:
+    """Exit with EXIT_CANNOT_LISTEN at once if ``host:port`` cannot be bound (port in use)."""
+    try:
+        family, kind, protocol, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        with socket.socket(family, kind, protocol) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(address)
+    except OSError as error:
+        click.echo(f"unspin: cannot listen on {host}:{port}: {error.strerror or error} "
+                   "(choose another --port or stop the program using it)", err=True)
+        sys.exit(EXIT_CANNOT_LISTEN)
+
+
 def app_from_environment():
     """Factory for uvicorn workers: settings come from $UNSPIN_SERVER_SETTINGS."""
     return create_app(**json.loads(os.environ.get(SETTINGS_VARIABLE, "{}")))
@@ -303,11 +375,17 @@ def app_from_environment():
 @click.option("--timeout", default=TIMEOUT, show_default=True, type=click.FloatRange(min=0.001),
               help="seconds one request may take (longer: 504)")
 @click.option("--concurrency", default=CONCURRENCY, show_default=True, type=click.IntRange(1),
-              help="restores run at once per worker; more wait (up to --timeout: 503)")
+              help="restore worker processes per server process (each loads the model); more requests "
+              "wait (up to --timeout: 503); one past --timeout gets 504 and its worker is replaced")
 @click.option("--model", type=click.Path(file_okay=False), default=None,
               help="model folder (default: bundled, or $UNSPIN_DATA)")
 def serve_command(host, port, workers, max_bytes, timeout, concurrency, model):
-    """Serve the web page, the JSON API (/docs) and a LanguageTool-compatible /v2/check."""
+    """Serve the web page, the JSON API (/docs) and a LanguageTool-compatible /v2/check.
+
+    Exit code 3 if the address cannot be bound (e.g. the port is in use), checked before
+    the model is loaded.
+    """
+    check_address(host, port)
     try:
         import fastapi  # noqa: F401
         import uvicorn

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import sys
 from pathlib import Path
@@ -14,9 +15,12 @@ from unspin.errors import BadInput
 CHUNK_BYTES = 1 << 16  # stream large input in ~64 KB pieces (about 10,000 words), cut at paragraph breaks
 
 
+BINARY_SAMPLE = 1 << 16  # check_binary looks at this much of the start of the input
+
+
 def check_binary(data: bytes) -> None:
     """Refuse data that is clearly not text (NUL bytes, or mostly control characters)."""
-    sample = data[:65536]
+    sample = data[:BINARY_SAMPLE]
     if b"\x00" in sample:
         raise BadInput("E004", f"NUL byte at offset {sample.index(0)}")
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
@@ -32,23 +36,75 @@ def decode(data: bytes, errors: str = "strict", offset: int = 0) -> str:
         raise BadInput("E003", f"invalid UTF-8 at byte offset {offset + error.start}") from None
 
 
-def _cut(buffer: bytes, final: bool) -> int:
-    """Where to cut ``buffer``: after its last paragraph break (or line break)."""
-    if final:
-        return len(buffer)
-    for separator in (b"\n\n", b"\n"):
-        position = buffer.rfind(separator)
-        if position > 0:
-            return position + len(separator)
-    # no line break at all: cut at a UTF-8 character boundary after a space
-    position = buffer.rfind(b" ")
-    return position + 1 if position > 0 else len(buffer)
+# Where a long piece may end, best first: a paragraph break, a line break after a sentence,
+# any line break, a sentence end followed by spaces, any run of spaces.  Each pattern ends on
+# an ASCII byte, so a cut there never falls inside a UTF-8 character.
+_CUTS = (re.compile(rb"(?:\r?\n)[ \t]*\r?\n"),
+         re.compile(rb"[.!?][\"')\]]*(?:\xe2\x80[\x99\x9d])?[ \t]*\r?\n"),
+         re.compile(rb"\n"),
+         re.compile(rb"[.!?][\"')\]]*(?:\xe2\x80[\x99\x9d])?[ \t]+"),
+         re.compile(rb"[ \t]+"))
+
+
+def _is_continuation(byte: int) -> bool:
+    return 0x80 <= byte < 0xC0
+
+
+def _cut(buffer: bytes, limit: int) -> int:
+    """Where to cut ``buffer`` (longer than ``limit``): after its best break (see _CUTS)
+    within the first ``limit`` bytes, so that no piece is longer than ``limit``.
+
+    Without any break (one huge word) the cut falls on a UTF-8 character boundary: before
+    the lead byte of the character that straddles the end, so that decoding the pieces
+    one by one gives exactly what decoding the whole would, errors="replace" included.
+    """
+    for pattern in _CUTS:
+        last = None
+        for last in pattern.finditer(buffer, 0, limit):
+            pass
+        if last is not None:
+            return last.end()
+    position = limit
+    for back in range(4):  # a character has at most three continuation bytes
+        if position - back > 0 and not _is_continuation(buffer[position - back]):
+            return position - back
+    return position
+
+
+def _pieces(handle, chunk_bytes: int) -> Iterator[bytes]:
+    """The raw bytes of ``handle`` in pieces of about ``chunk_bytes`` (see _cut).
+
+    A piece is only cut when the input is longer than ``chunk_bytes``: an input that fits
+    is one piece, whether or not it ends with a newline.
+    """
+    buffer = b""
+    while len(buffer) < BINARY_SAMPLE:  # the same sample whatever the piece size (and short reads)
+        block = handle.read(BINARY_SAMPLE - len(buffer))
+        if not block:
+            break
+        buffer += block
+    check_binary(buffer)  # a leading BOM is kept as text, byte for byte
+    while True:
+        while len(buffer) > chunk_bytes:
+            cut = _cut(buffer, chunk_bytes)
+            yield buffer[:cut]
+            buffer = buffer[cut:]
+        block = handle.read(chunk_bytes)
+        if not block:
+            if buffer:
+                yield buffer
+            return
+        buffer += block
 
 
 def read_text(path: str, errors: str = "strict", chunk_bytes: int = CHUNK_BYTES) -> Iterator[str]:
     """Yield the input as text pieces that end at paragraph breaks (bounded memory).
 
     Joining the pieces gives the whole decoded input.  ``path`` may be ``-`` for stdin.
+    Pieces end at a paragraph break, else a line break, else a sentence end, else a space,
+    else a character boundary (never inside a UTF-8 character).  With ``errors="strict"`` a
+    regular file is checked whole before the first piece is yielded, so invalid UTF-8 fails
+    before any output; standard input is checked piece by piece.
     """
     handle = sys.stdin.buffer if path == "-" else None
     try:
@@ -57,29 +113,16 @@ def read_text(path: str, errors: str = "strict", chunk_bytes: int = CHUNK_BYTES)
                 handle = open(path, "rb")
             except OSError as error:
                 raise BadInput("E030", f"cannot read {path}: {error.strerror}") from None
-        buffer = b""
-        consumed = 0
-        first = True
-        while True:
-            block = handle.read(chunk_bytes)
-            final = not block
-            buffer += block
-            if first and buffer:
-                check_binary(buffer)
-                if buffer.startswith(b"\xef\xbb\xbf"):
-                    pass  # the BOM is kept as text, byte for byte
-                first = False
-            if not buffer:
-                return
-            cut = _cut(buffer, final)
-            piece, buffer = buffer[:cut], buffer[cut:]
-            if piece:
-                yield decode(piece, errors, consumed)
+        if errors == "strict" and handle is not sys.stdin.buffer and handle.seekable():
+            consumed = 0
+            for piece in _pieces(handle, chunk_bytes):
+                decode(piece, errors, consumed)
                 consumed += len(piece)
-            if final:
-                if buffer:
-                    yield decode(buffer, errors, consumed)
-                return
+            handle.seek(0)
+        consumed = 0
+        for piece in _pieces(handle, chunk_bytes):
+            yield decode(piece, errors, consumed)
+            consumed += len(piece)
     finally:
         if handle is not None and handle is not sys.stdin.buffer:
             handle.close()

@@ -3,7 +3,11 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { text: "", points: [], edits: [], current: -1, signature: "" };
+const state = { text: "", points: [], edits: [], current: -1, signature: "", threshold: null };
+
+// An edit is applied unless it is rejected: the restored text starts as the proposed restoration
+// (every edit the server returned is at or above the threshold), and each edit can be rejected.
+const applied = (edit) => edit.state !== "rejected";
 
 function setStatus(message, isError) {
   const status = $("status");
@@ -31,6 +35,17 @@ async function readFile(file) {
   restore();
 }
 
+// A server error as one readable sentence (FastAPI may send a list of field errors).
+function describeError(status, data) {
+  let detail = data && data.detail;
+  if (Array.isArray(detail)) {
+    detail = detail.map((d) => `${(d.loc || []).slice(1).join(".") || "request"}: ${d.msg}`).join("; ");
+  } else if (typeof detail !== "string") {
+    detail = "the server could not answer";
+  }
+  return `Error ${status}: ${detail}`;
+}
+
 async function restore() {
   const text = $("input").value;
   if (!text.trim()) {
@@ -38,8 +53,16 @@ async function restore() {
     return;
   }
   const body = { text };
-  const threshold = $("threshold").value;
-  if (threshold !== "") body.threshold = Number(threshold);
+  const threshold = $("threshold").value.trim();
+  if (threshold !== "") {
+    const value = Number(threshold);
+    if (!Number.isFinite(value) || value < 0 || value > 1) {
+      setStatus("Minimum confidence must be a number from 0 to 1 (or empty for the server's default).", true);
+      $("threshold").focus();
+      return;
+    }
+    body.threshold = value;
+  }
   $("restore").disabled = true;
   setStatus("Restoring…");
   try {
@@ -50,8 +73,7 @@ async function restore() {
     });
     const data = await response.json().catch(() => ({}));
     if (!response.ok) {
-      const detail = typeof data.detail === "string" ? data.detail : JSON.stringify(data.detail || data);
-      setStatus(`Error ${response.status}: ${detail}`, true);
+      setStatus(describeError(response.status, data), true);
       return;
     }
     show(data);
@@ -71,6 +93,8 @@ function show(data) {
   state.signature = data.signature;
   state.edits = data.edits.map((edit) => ({ ...edit, state: "pending", value: edit.restored }));
   state.current = -1;
+  const used = /\|threshold:([0-9.]+)/.exec(data.signature || "");
+  if (used && $("accept-level").value === "") $("accept-level").value = used[1];
   $("result").hidden = false;
   $("signature").textContent = data.signature;
   setGauge(data.spun_score);
@@ -93,7 +117,7 @@ function restoredText() {
   const parts = [];
   let position = 0;
   for (const edit of state.edits) {
-    parts.push(slice(position, edit.start), edit.state === "accepted" ? edit.value : edit.spun);
+    parts.push(slice(position, edit.start), applied(edit) ? edit.value : edit.spun);
     position = edit.end;
   }
   parts.push(slice(position, state.points.length));
@@ -101,7 +125,7 @@ function restoredText() {
 }
 
 function label(edit) {
-  const verb = { pending: "proposed", accepted: "accepted", rejected: "rejected" }[edit.state];
+  const verb = { pending: "proposed (applied)", accepted: "accepted", rejected: "rejected" }[edit.state];
   return `“${edit.spun}”: ${verb} “${edit.value}”, confidence ${pct(edit.confidence)}`;
 }
 
@@ -126,7 +150,7 @@ function render() {
     spun.append(button);
     const mark = document.createElement("span");
     mark.className = `result ${edit.state}`;
-    mark.textContent = edit.state === "accepted" ? edit.value : edit.spun;
+    mark.textContent = applied(edit) ? edit.value : edit.spun;
     restored.append(mark);
     position = edit.end;
   });
@@ -137,7 +161,8 @@ function render() {
   $("restored-view").replaceChildren(restored);
   const accepted = state.edits.filter((e) => e.state === "accepted").length;
   const rejected = state.edits.filter((e) => e.state === "rejected").length;
-  $("summary").textContent = `${state.edits.length} proposed · ${accepted} accepted · ${rejected} rejected`;
+  $("summary").textContent = `${state.edits.length} proposed · ${accepted} accepted · ${rejected} rejected` +
+    ` · ${state.edits.length - rejected} applied in the restored text`;
 }
 
 function editButton(index) {
@@ -235,6 +260,21 @@ function downloadRestored() {
 
 // ------------------------------------------------------------------ wiring
 
+// The server's default threshold: "Accept all with confidence ≥" starts there.
+async function loadSettings() {
+  try {
+    const info = await (await fetch("/v1/info")).json();
+    const threshold = info && info.settings && info.settings.threshold;
+    if (typeof threshold === "number") {
+      state.threshold = threshold;
+      $("accept-level").value = String(threshold);
+      $("threshold").placeholder = `default (${threshold})`;
+    }
+  } catch (error) {
+    // the level is then taken from the first result's signature
+  }
+}
+
 function wire() {
   $("restore").addEventListener("click", restore);
   $("input").addEventListener("keydown", (event) => {
@@ -279,12 +319,19 @@ function wire() {
   $("details").addEventListener("keydown", (event) => { if (event.key === "Escape") closeDetails(); });
   $("accept-above").addEventListener("click", () => {
     const level = Number($("accept-level").value);
+    if ($("accept-level").value.trim() === "" || !Number.isFinite(level) || level < 0 || level > 1) {
+      setStatus("The confidence level must be a number from 0 to 1.", true);
+      return;
+    }
     let count = 0;
+    let dropped = 0;
     state.edits.forEach((edit) => {
       if (edit.confidence >= level) { edit.state = "accepted"; count += 1; }
+      else if (edit.state === "pending") { edit.state = "rejected"; dropped += 1; }
     });
     render();
-    setStatus(`Accepted ${count} edit${count === 1 ? "" : "s"} with confidence ≥ ${level}.`);
+    setStatus(`Accepted ${count} edit${count === 1 ? "" : "s"} with confidence ≥ ${level}` +
+      (dropped ? `; rejected ${dropped} less sure proposal${dropped === 1 ? "" : "s"}.` : "."));
   });
   $("reject-all").addEventListener("click", () => {
     state.edits.forEach((edit) => (edit.state = "rejected"));
@@ -301,3 +348,4 @@ function wire() {
 
 window.unspinPage = { state, restoredText };  // for tests and the console
 wire();
+loadSettings();
