@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass
 
 from unspin.edits import density_score, edit_weight
+from unspin.schema import FORMAT, RESTORATION, edit_to_dict
 from unspin.tokenize import is_word, tokenize
 from unspin.types import Restoration
 
@@ -52,7 +53,7 @@ def _escaped(text: str) -> str:
 
 
 class JsonDocument:
-    """Writes one Restoration (``to_dict`` shape and key order) for a document given in pieces.
+    """Writes one Restoration (``unspin.schema``'s fields, in order) for a document given in pieces.
 
     Edit offsets are shifted to count from the start of the whole input.  The three long
     fields are spooled (memory, then a temporary file) until the last piece is in.
@@ -71,7 +72,7 @@ class JsonDocument:
         self._parts["text"].write(_escaped(result.text))
         self._parts["restored_text"].write(_escaped(result.restored_text))
         for edit in result.edits:
-            record = edit.to_dict()
+            record = edit_to_dict(edit)
             record["start"] += offset
             record["end"] += offset
             self._parts["edits"].write((", " if self._edits else "") + json.dumps(record, ensure_ascii=False))
@@ -79,14 +80,18 @@ class JsonDocument:
 
     def write(self, out, signature: str) -> None:
         """Write the JSON document (one line) to ``out``; ``signature`` if no piece came."""
-        out.write('{"format": "unspin.restoration/1", "text": "')
-        self._copy("text", out)
-        out.write('", "restored_text": "')
-        self._copy("restored_text", out)
-        out.write('", "edits": [')
-        self._copy("edits", out)
-        out.write(f'], "spun_score": {json.dumps(self.tally.score)}, '
-                  f'"signature": {json.dumps(self.signature or signature, ensure_ascii=False)}}}\n')
+        values = {"format": FORMAT, "spun_score": self.tally.score, "signature": self.signature or signature}
+        out.write("{")
+        for number, field in enumerate(RESTORATION):
+            out.write((", " if number else "") + json.dumps(field.name) + ": ")
+            if field.name in self._parts:
+                ends = "[]" if field.kind is list else '""'
+                out.write(ends[0])
+                self._copy(field.name, out)
+                out.write(ends[1])
+            else:
+                out.write(json.dumps(values[field.name], ensure_ascii=False))
+        out.write("}\n")
 
     def _copy(self, name: str, out) -> None:
         part = self._parts[name]

@@ -38,7 +38,7 @@ def make_restorer(factory: str, model: str | None):
     return getattr(importlib.import_module(module), name)(model)
 
 
-def describe(restorer) -> dict:
+def face(restorer) -> dict:
     """What the server shows of a restorer: signature, info() and default settings."""
     settings = getattr(restorer, "settings", None)
     return {"signature": restorer.signature, "info": restorer.info(),
@@ -52,7 +52,7 @@ def _serve(connection, factory: str, model: str | None, parent: int) -> None:
     try:
         restorer = make_restorer(factory, model)
         restorer.restore(WARM_UP)  # load everything before taking requests
-        connection.send(("ready", describe(restorer)))
+        connection.send(("ready", face(restorer)))
     except BaseException as error:  # noqa: BLE001 - reported to the parent, which refuses to start
         connection.send(("failed", f"{type(error).__name__}: {error}"))
         return
