@@ -55,3 +55,35 @@ def clean_gold(text: str):
     from unspin.simulate import SpunText
 
     return SpunText(text, text, "clean", SEED, 0.0, ())
+
+
+TRAINING_NEWS = ("wmt_news.txt.xz", "fnc1_news.txt.xz", "abc_news.txt.xz", "bbc_news.txt.xz")
+
+
+def pages(count: int, names: tuple[str, ...] = TRAINING_NEWS, words: int = 200, skip: int = 0,
+          corpus: Path | None = None) -> list[str]:
+    """``count`` pages for learning spinner profiles: consecutive non-empty lines of the
+    training files ``names`` (in turn), joined by newlines until a page has ``words`` words;
+    the first ``skip`` pages are passed over.  Never eval/, and never the last
+    CALIBRATION_HOLDOUT lines of bbc_news (scripts/calibrate.py fits on them)."""
+    from unspin.data import CALIBRATION_HOLDOUT
+
+    found: list[str] = []
+    for name in names:
+        if name.startswith("eval/"):
+            raise ValueError("pages come from training text, never eval/")
+        found_lines = lines(name, corpus)
+        if name == "bbc_news.txt.xz":
+            found_lines = found_lines[:-CALIBRATION_HOLDOUT]
+        page, size = [], 0
+        for line in found_lines:
+            if not line.strip():
+                continue
+            page.append(line)
+            size += len(line.split())
+            if size >= words:
+                found.append("\n".join(page))
+                page, size = [], 0
+                if len(found) >= skip + count:
+                    return found[skip:]
+    return found[skip:]

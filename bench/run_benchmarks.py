@@ -129,6 +129,7 @@ def render_markdown(results: dict) -> str:
              f"{results['cold_start']['wall_s']} s wall, peak RSS {results['cold_start']['peak_rss_mb']} MB",
              f"- restorer errors (document scored as unchanged): {len(results.get('restorer_errors', []))}",
              "", "news_dev is for development; news_test numbers are reported only, never tuned on.", ""]
+    lines += render_saved("families.json", render_families, results.get("signature"))
     intervals = next((item["report"]["bootstrap"] for item in results["conditions"] if "bootstrap" in item["report"]),
                      None)
     if intervals:
@@ -156,6 +157,8 @@ def render_markdown(results: dict) -> str:
     lines += render_targets(results)
     lines += render_relations(results) + render_worst(results) + render_false(results)
     lines += render_saved("corpus.json", render_corpus)
+    lines += render_saved("profiles.json", render_profiles, results.get("signature"))
+    lines += render_saved("phrases.json", render_phrases)
     lines += render_saved("load_test.json", render_load, results["signature"])
     lines += render_saved("batch.json", render_batch, results["signature"])
     notes = HERE / "NOTES.md"
@@ -164,6 +167,92 @@ def render_markdown(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_families(data: dict) -> list[str]:
+    """The headline: every spinner family, scored with trees fitted without it."""
+    lines = ["## Spinner families, leave one family out (the headline)", "",
+             f"Command: `{data['command']}`: the first {data['paragraphs']} paragraphs of news_{data['split']}, "
+             f"each its own document, spun at rate {data['rate']} (seed {data['seed']}) by each registered "
+             "family and restored with calibration trees fitted WITHOUT that family "
+             "(`scripts/calibrate.py fit --exclude FAMILY`). Per edit: each gold edit judged on its own; per "
+             "site: a run of adjacent spun words, all of which must be right. Intervals: paired bootstrap "
+             "over documents, 95%. Coverage: share of gold edits whose original is among the decoder's "
+             "readings. False/1k: false edits per 1,000 unspun words inside the spun text.", "",
+             "| family | independent | P | R | F0.5 per edit | F0.5 per site | coverage | WER spun -> restored "
+             "| false/1k | corpus mode F0.5 |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, row in data["families"].items():
+        edit, site = row["per_edit"], row["per_site"]
+        corpus = row.get("corpus", {}).get("per_edit", {}).get("f05")
+        lines.append(f"| {name} | {'yes' if row.get('independent') else 'no'} | {edit['precision']:.3f} | "
+                     f"{edit['recall']:.3f} | **{edit['f05']:.3f}** {list(edit['f05_interval'])} | "
+                     f"{site['f05']:.3f} {list(site['f05_interval'])} | {row['coverage']:.3f} | "
+                     f"{row['wer_spun']:.3f} -> {row['wer_restored']:.3f} | {row['false_per_1000_unspun']} | "
+                     f"{'' if corpus is None else f'{corpus:.3f}'} |")
+    sample = data["readme_sample"]
+    lines += ["", f"Mean F0.5 over the families: **{data['mean_f05_per_edit']:.3f}** per edit, "
+              f"**{data['mean_f05_per_site']:.3f}** per site. Clean news_{data['split']} text: "
+              f"{data['clean_false_per_1000']} false edits per 1,000 words (shipped trees). The README's real "
+              f"sample: {sample['words_right']} of {sample['words']} words right "
+              f"({'complete' if sample['complete'] else 'not complete'}): \"{sample['restored']}\"", ""]
+    return lines + render_baseline(data) + render_family_targets(data)
+
+
+def render_baseline(data: dict) -> list[str]:
+    """The families benchmark against a baseline restorer on the same spun texts
+    (bench/baseline.json, bench/baseline_bench.py), where one was scored."""
+    path = HERE / "baseline.json"
+    if not path.exists():
+        return []
+    base = json.loads(path.read_text(encoding="utf-8"))
+    same = (base["split"], base["paragraphs"], base["rate"], base["seed"]) == (
+        data["split"], data["paragraphs"], data["rate"], data["seed"])
+    if not same:
+        return []
+    lines = [f"Against {base['name']} (`{base['signature']}`) on the same spun texts (`{base['command']}`):", "",
+             "| family | F0.5 per edit, before | now | F0.5 per site, before | now | false/1k unspun, before | now |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, row in data["families"].items():
+        old = base["families"].get(name)
+        if old is None:
+            continue
+        cell = lambda r, mode: f"{r[mode]['f05']:.3f} {list(r[mode]['f05_interval'])}"
+        lines.append(f"| {name} | {cell(old, 'per_edit')} | {cell(row, 'per_edit')} | {cell(old, 'per_site')} | "
+                     f"{cell(row, 'per_site')} | {old['false_per_1000_unspun']} | {row['false_per_1000_unspun']} |")
+    return lines + [""]
+
+
+def render_family_targets(data: dict) -> list[str]:
+    """The real-spinners issue's targets on the families benchmark, met or not."""
+    rows = data["families"]
+    new = [name for name, row in rows.items() if row.get("independent")]
+    worst = lambda names, key, mode: min(((rows[n][mode][key] if mode else rows[n][key]), n) for n in names)
+    checks = []
+    if new:
+        f, n = worst(new, "f05", "per_edit")
+        checks.append(("F0.5 per edit, every independent family", ">= 0.85", f"{f:.3f} (lowest: {n})", f >= 0.85))
+        f, n = worst(new, "f05", "per_site")
+        checks.append(("F0.5 per site, every independent family", ">= 0.75", f"{f:.3f} (lowest: {n})", f >= 0.75))
+    checks.append(("mean F0.5 per edit over the families", ">= 0.88", f"{data['mean_f05_per_edit']:.3f}",
+                   data["mean_f05_per_edit"] >= 0.88))
+    checks.append(("mean F0.5 per site over the families", ">= 0.80", f"{data['mean_f05_per_site']:.3f}",
+                   data["mean_f05_per_site"] >= 0.80))
+    if "wordnet" in rows:
+        f = rows["wordnet"]["per_edit"]["f05"]
+        checks.append(("F0.5 per edit, wordnet (left out)", ">= 0.85", f"{f:.3f}", f >= 0.85))
+    f, n = worst(rows, "coverage", None)
+    checks.append(("coverage, every family", ">= 0.97", f"{f:.3f} (lowest: {n})", f >= 0.97))
+    checks.append(("false edits per 1,000 clean words", "<= 0.5", f"{data['clean_false_per_1000']}",
+                   data["clean_false_per_1000"] <= 0.5))
+    most = max((row["false_per_1000_unspun"], n) for n, row in rows.items())
+    checks.append(("false edits per 1,000 unspun words in spun text, every family", "<= 2",
+                   f"{most[0]} (highest: {most[1]})", most[0] <= 2))
+    if all("corpus" in row for row in rows.values()):
+        gains = [(row["corpus"]["per_edit"]["f05"] - row["per_edit"]["f05"], n) for n, row in rows.items()]
+        low = min(gains)
+        checks.append(("corpus mode better than one document at a time, every family", "> 0",
+                       f"{low[0]:+.3f} (smallest gain: {low[1]})", low[0] > 0))
+    lines = ["### Targets (the real-spinners issue)", "", "| target | wanted | measured | met |", "|---|---|---:|---|"]
+    lines += [f"| {name} | {wanted} | {got} | {'yes' if ok else '**no**'} |" for name, wanted, got, ok in checks]
+    return lines + [""]
 def f05_cell(report: dict) -> str:
     """F0.5 in bold, with its bootstrap interval when the results have one."""
     cell = f"**{report['f05']:.3f}**"
@@ -190,6 +279,13 @@ def render_targets(results: dict) -> list[str]:
     lines = ["## Targets (issue 2)", "", "| target | wanted | measured | met |", "|---|---|---:|---|"]
     lines += [f"| {name} | {wanted} | {got} | {'yes' if ok else '**no**'} |" for name, wanted, got, ok in rows]
     return lines + [""]
+
+
+def render_phrases(data: dict) -> list[str]:
+    """The phrase channel's own benchmark (bench/phrases_bench.py writes phrases.json)."""
+    from phrases_bench import render
+
+    return render(data, data["command"]).rstrip().splitlines() + [""]
 
 
 def render_saved(name: str, render, signature: str | None = None) -> list[str]:
@@ -226,6 +322,13 @@ def render_corpus(data: dict) -> list[str]:
         lines.append(f"| {row['split']} | {row['profile']} | {cells[0]} | {cells[1]} | "
                      f"{alone['words_per_second']} | {corpus['words_per_second']} |")
     return lines + [""]
+
+
+def render_profiles(data: dict) -> list[str]:
+    """Spinner profiles (bench/profiles_bench.py writes profiles.json and renders it)."""
+    from profiles_bench import render
+
+    return render(data)
 
 
 def render_load(data: dict) -> list[str]:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-from common import DATA  # noqa: E402  (also puts src/ on the path)
+from common import CORPUS, DATA  # noqa: E402  (also puts src/ on the path)
 from unspin import rewrites  # noqa: E402
 from unspin.data import update_manifest  # noqa: E402
 from unspin.lexicon import GROUPED, Link, grouped_lines  # noqa: E402
@@ -39,6 +39,9 @@ TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eig
 MAX_TWO_HOP_ORIGINALS = 4000
 MAX_TWO_HOP_PER_WORD = 12
 MAX_WORDS_IN_REPLACEMENT = 4
+# Training files (never eval/) in which multi-word originals are counted.
+MULTIWORD_SOURCES = ("bbc_news.txt.xz", "abc_news.txt.xz", "wmt_news.txt.xz", "fnc1_news.txt.xz",
+                     "wikipedia_en.txt.xz")
 
 
 def wordnet_reader():
@@ -70,8 +73,10 @@ def lemma_text(name: str) -> str:
 
 
 def usable(text: str, original: str) -> bool:
+    """A replacement a spinner can write: up to four words of letters, digits, hyphens,
+    apostrophes and points ("atomic number 49", "1st", "e-mail"), with a letter or digit."""
     return (text != original and len(text.split()) <= MAX_WORDS_IN_REPLACEMENT
-            and all(ch.isalpha() or ch in " -'" for ch in text))
+            and any(ch.isalnum() for ch in text) and all(ch.isalnum() or ch in " -'." for ch in text))
 
 
 def element_synsets(wn) -> set:
@@ -79,15 +84,42 @@ def element_synsets(wn) -> set:
     return set(root.closure(lambda s: s.hyponyms()))
 
 
+def synsets_of(wn, word: str) -> list:
+    """The synsets of ``word`` and of each of its lemmas, in every part of speech: spinners
+    look a word up without regard to its part of speech ("done" -> do -> "doh", the note)."""
+    from lemminflect import getAllLemmas
+
+    found = list(wn.synsets(word.replace(" ", "_")))
+    seen = set(found)
+    for lemma in sorted({form for forms in getAllLemmas(word).values() for form in forms} - {word}):
+        for synset in wn.synsets(lemma):
+            if synset not in seen:
+                seen.add(synset)
+                found.append(synset)
+    return found
+
+
+def _own_lemmas(synset, word: str, lemmas: set[str]):
+    """The synset's lemmas that are ``word`` or one of its lemmas (their derivations and
+    pertainyms are the word's)."""
+    return [lemma for lemma in synset.lemmas() if lemma_text(lemma.name()) in lemmas]
+
+
 def one_hop(wn, word: str, elements: set) -> dict[str, tuple[str, str]]:
-    """replacement -> (relation, via synset) for one original lemma, across parts of speech."""
+    """replacement -> (relation, via synset) for one original word, across parts of speech:
+    synonyms (chemical elements apart), similar-to and also-see adjectives, hypernyms and
+    instance hypernyms (their first three lemmas), derivationally related forms and
+    pertainyms of the word's own lemmas."""
+    from lemminflect import getAllLemmas
+
     found: dict[str, tuple[str, str]] = {}
 
     def add(text: str, relation: str, via: str) -> None:
         if usable(text, word) and text not in found:
             found[text] = (relation, via)
 
-    synsets = wn.synsets(word)
+    synsets = synsets_of(wn, word)
+    lemmas = {word} | {form for forms in getAllLemmas(word).values() for form in forms}
     for synset in synsets:
         relation = "element" if synset in elements else "synonym"
         for lemma in synset.lemma_names():
@@ -101,6 +133,12 @@ def one_hop(wn, word: str, elements: set) -> dict[str, tuple[str, str]]:
             for other in sorted(related, key=lambda synset: synset.name()):
                 for lemma in other.lemma_names()[:3]:
                     add(lemma_text(lemma), name, f"{synset.name()}>{other.name()}")
+    for synset in synsets:
+        for own in _own_lemmas(synset, word, lemmas):
+            for name, related in (("derivation", own.derivationally_related_forms()),
+                                  ("pertainym", own.pertainyms())):
+                for other in sorted(related, key=lambda lemma: lemma.synset().name() + lemma.name()):
+                    add(lemma_text(other.name()), name, f"{synset.name()}>{other.synset().name()}")
     return found
 
 
@@ -124,6 +162,37 @@ def rows_for(wn, word: str, elements: set, two_hop: bool):
                 yield word, text, "two_hop", f"{middle}>{synset.name()}"
 
 
+def multiword_originals(wn, corpus: Path, words: int, minimum: int, limit: int) -> list[str]:
+    """WordNet's multi-word lemmas ("stock market", "at least") that the corpus uses at
+    least ``minimum`` times in its first ``words`` words of news and Wikipedia: a thesaurus
+    spinner rewrites them as a unit ("stock market" -> "stock exchange")."""
+    import lzma
+
+    from unspin.tokenize import lm_words
+
+    wanted = {tuple(lemma_text(name).split()) for name in wn.all_lemma_names()
+              if "_" in name and name.count("_") <= 2 and name.replace("_", "").isalpha()}
+    counts: dict[tuple[str, ...], int] = {}
+    seen = 0
+    for name in MULTIWORD_SOURCES:
+        with lzma.open(corpus / name, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                tokens = lm_words(line)
+                seen += len(tokens)
+                for n in (2, 3):
+                    for i in range(len(tokens) - n + 1):
+                        gram = tuple(tokens[i : i + n])
+                        if gram in wanted:
+                            counts[gram] = counts.get(gram, 0) + 1
+                if seen >= words:
+                    break
+        if seen >= words:
+            break
+    frequent = sorted((gram for gram, count in counts.items() if count >= minimum),
+                      key=lambda gram: (-counts[gram], gram))
+    return [" ".join(gram) for gram in frequent[:limit]]
+
+
 def number_rows():
     for value, word in enumerate(NUMBERS):
         yield word, str(value), "number", "digits"
@@ -136,6 +205,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=DATA)
     parser.add_argument("--vocabulary", type=int, default=40_000,
                         help="originals are limited to this many most frequent corpus words")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="the shared training corpus")
+    parser.add_argument("--multiword-words", type=int, default=30_000_000,
+                        help="corpus words read to count WordNet's multi-word lemmas")
+    parser.add_argument("--multiword-minimum", type=int, default=25)
+    parser.add_argument("--multiword-limit", type=int, default=12_000)
     args = parser.parse_args()
 
     wn = wordnet_reader()
@@ -152,6 +226,11 @@ def main() -> None:
 
     rows = list(number_rows())
     rows += [(original, spun, "phrase", "rewrite") for original, spun in rewrites.ALL]
+    phrases = multiword_originals(wn, args.corpus, args.multiword_words, args.multiword_minimum,
+                                  args.multiword_limit)
+    print(f"{len(phrases)} multi-word originals", flush=True)
+    for phrase in phrases:
+        rows.extend(rows_for(wn, phrase, elements, False))
     for rank, word in enumerate(vocabulary):
         # Keyed by the surface word: wn.synsets() lemmatises it ("told" -> tell) as the
         # spinner does, so no re-inflection is needed to undo a plain WordNet spinner.

@@ -1,61 +1,115 @@
 #!/usr/bin/env python3
-"""Fit the confidence model (src/unspin/data/calibration.json).
+"""Fit the confidence model (src/unspin/data/calibration.json), and the leave-one-family-out
+models that the family benchmark (bench/families_bench.py) reports with.
 
 Held-in data that the LM never saw: the last 2,000 lines of bbc_news (left out of the
-LM by scripts/build_lm.py; never eval/).  They are spun by the simulator (every registered
-family that is not independent, at one or several rates, and left clean; each document
-restored alone, and each family again in corpus mode), decoded, and every
-reading the decoder proposes is marked right or wrong against the gold edits.
-Gradient-boosted trees over the evidence (evidence.features) map it to P(edit is right).
-The decoding model (``--model``) must not have seen the held-out lines: it is the
-calibration LM of scripts/build_lm.py; the shipped LM, which has, is applied with the
-same trees.
+LM by scripts/build_lm.py; never eval/).  They are spun by every registered spinner family
+(the first at several rates, every other at 0.25, each also in corpus mode and restored with
+a spinner profile: its own, and another family's) and left clean, decoded, and every reading
+the decoder proposes is marked right or wrong against the gold edits.  Gradient-boosted trees over the evidence (evidence.features) map it to
+P(edit is right).  The decoding model (``--model``) must not have seen the held-out lines:
+it is the calibration LM of scripts/build_lm.py; the shipped LM, which has, is applied with
+the same trees.
 
-    python scripts/calibrate.py --model build/calibration-model [--dump FILE] [--from-dump FILE]
+Two steps, so that every set is decoded once and many fits are cheap:
+
+    # 1. decode every set into DUMPS/<family>-<rate>-<mode>.jsonl.gz (skips sets already
+    #    dumped; --families splits the work between processes)
+    python scripts/calibrate.py dump --model build/calibration-model --dumps build/dumps
+    # 2. fit on every dump (the shipped trees), or without one family (for the benchmark)
+    python scripts/calibrate.py fit --model build/calibration-model --dumps build/dumps
+    python scripts/calibrate.py fit --model build/calibration-model --dumps build/dumps \
+        --exclude wordnet-walk --out build/lofo/wordnet-walk
+
+Profile sets: "profile" restores the held-out lines of a family with a profile learned
+(``unspin learn``) from PROFILE_PAGES other pages (training news, abc_news) spun by the
+same spinner; "mismatched" with the profile of another family (the next one in the
+registry); the clean lines are restored with the first family's profile.  The profiles are
+learned once per family and kept in DUMPS/profiles/.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import gzip
 import json
+import random
 import lzma
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-from common import CORPUS, DATA  # noqa: E402  (also puts src/ on the path)
+from common import CORPUS, DATA, pages  # noqa: E402  (also puts src/ on the path)
 from unspin.calibration import FORMAT, fit_trees  # noqa: E402
 from unspin.data import CALIBRATION_HOLDOUT as HOLDOUT  # noqa: E402
-from unspin.data import read_manifest, update_manifest  # noqa: E402
+from unspin.data import read_manifest, sha256, update_manifest  # noqa: E402
 from unspin.evidence import FEATURES, Evidence, features  # noqa: E402
 from unspin.passes import gather, proposals  # noqa: E402
 from unspin.registry import families  # noqa: E402
 from unspin.restorer import Restorer  # noqa: E402
 from unspin.simulate import spin  # noqa: E402
-from unspin.textio import write_atomic  # noqa: E402
+from unspin.textio import atomic_path, write_atomic  # noqa: E402
 from unspin.tokenize import tokenize  # noqa: E402
 
 LINES_PER_DOCUMENT = 6
 FIRST_RATES = (0.1, 0.25, 0.4)  # the first family (the news spinner) is fit at several rates
-RATE = 0.25  # every other family, and corpus mode
+RATE = 0.25  # every other family, corpus mode and profiles
+ENCODER_DROPOUT = 0.3  # share of readings fitted as if the encoder were off
+CLEAN = "clean"  # the name of the clean set (no family: never left out)
+PROFILE_PAGES = 300  # pages a profile of the profile sets is learned from
+PROFILE_SOURCE = ("abc_news.txt.xz",)  # training news the profiles are learned from
+MODES = ("document", "corpus", "profile", "mismatched")
 
 
 def fitting_sets(names: tuple[str, ...]) -> list[tuple[str, float, str]]:
     """(family, rate, mode) sets to fit on, documents of 6 lines: the first family at several
-    rates, every other family at 0.25, clean text (rate 0), then every family in corpus mode.
-    "document": a spinner seed per document, each restored alone; "corpus": one seed for all
-    of them (one spinner, one dictionary), restored in corpus mode (``gather`` first)."""
+    rates, every other family at 0.25, clean text (rate 0), then every family in corpus mode,
+    with its own profile and with another's.  "document": a spinner seed per document, each
+    restored alone; "corpus": one seed for all of them (one spinner, one dictionary), restored
+    in corpus mode (``gather`` first); "profile": one seed, restored with a profile learned
+    from other pages of that spinner; "mismatched": with the profile of another family
+    (``partner``).  The clean lines are also restored with a profile ("profile")."""
     first, others = names[0], names[1:]
     return ([(first, rate, "document") for rate in FIRST_RATES] + [(name, RATE, "document") for name in others]
-            + [(first, 0.0, "document")] + [(name, RATE, "corpus") for name in names])
+            + [(CLEAN, 0.0, "document")] + [(name, RATE, "corpus") for name in names]
+            + [(name, RATE, "profile") for name in names] + [(name, RATE, "mismatched") for name in names]
+            + [(CLEAN, 0.0, "profile")])
 
 
-# The families it fits on: every registered family that reads unspin's own channel tables
-# (independent families are kept for evaluation the trees were not fitted on).
-FAMILIES = tuple(family.name for family in families if not family.independent)
+# every registered family that calibration fits read (the benchmark leaves one out at a time;
+# a family registered with fitted=False is held out of every fit)
+FAMILIES = tuple(name for name in families.names() if families.get(name).fitted)
 PROFILES = fitting_sets(FAMILIES)
+
+
+def partner(family: str, mode: str) -> str | None:
+    """The family whose profile a set is restored with (None: no profile)."""
+    if mode == "profile":
+        return FAMILIES[0] if family == CLEAN else family
+    if mode == "mismatched":
+        return FAMILIES[(FAMILIES.index(family) + 1) % len(FAMILIES)]
+    return None
+
+
+def learned_profile(restorer: Restorer, family: str, dumps: Path, count: int = PROFILE_PAGES):
+    """The profile of ``family``'s spinner (seed 0, rate 0.25) learned from ``count`` pages
+    of training news; kept in DUMPS/profiles/FAMILY.tsv.gz once learned."""
+    from unspin.profiles import read, write
+
+    path = dumps / "profiles" / f"{family}-{count}.tsv.gz"
+    if path.exists():
+        return read(path)
+    spun = [spin(page, profile=family, seed=0, rate=RATE).spun for page in pages(count, PROFILE_SOURCE)]
+    profile = restorer.learn(spun, name=family)
+    write(profile, path)
+    print(f"learned the {family} profile from {count} pages: {profile.statistics()}", flush=True)
+    return profile
+
+
+def dump_name(family: str, rate: float, mode: str) -> str:
+    return f"{family}-{rate:g}-{mode}.jsonl.gz"
 
 
 def held_out_lines(corpus: Path, count: int) -> list[str]:
@@ -64,25 +118,29 @@ def held_out_lines(corpus: Path, count: int) -> list[str]:
     return lines[:count]
 
 
-def labelled_readings(restorer: Restorer, lines: list[str], profile: str, rate: float, mode: str):
+def labelled_readings(restorer: Restorer, lines: list[str], profile: str, rate: float, mode: str,
+                      dumps: Path | None = None, profile_pages: int = PROFILE_PAGES):
     """(evidence, right?) for every reading of every span the decoder changes."""
     starts = range(0, len(lines), LINES_PER_DOCUMENT)
-    golds = [spin("\n".join(lines[start : start + LINES_PER_DOCUMENT]), profile=profile,
-                  seed=0 if mode == "corpus" else seed, rate=rate) for seed, start in enumerate(starts)]
+    learned = partner(profile, mode)
+    learned = learned_profile(restorer, learned, dumps, profile_pages) if learned is not None else None
+    family = FAMILIES[0] if profile == CLEAN else profile
+    golds = [spin("\n".join(lines[start : start + LINES_PER_DOCUMENT]), profile=family,
+                  seed=seed if mode == "document" else 0, rate=rate) for seed, start in enumerate(starts)]
     corpus = None
     if mode == "corpus":
         corpus = gather((tokenize(gold.spun) for gold in golds), restorer.lm, restorer.table, restorer.settings)
     for gold in golds:
         wanted = {(g.spun_start, g.spun_end): g.original.lower() for g in gold.edits}
         for proposal in proposals(tokenize(gold.spun), restorer.lm, restorer.table, restorer.settings,
-                                  restorer.topics, corpus):
+                                  restorer.topics, corpus, neural=restorer.encoder(), profile=learned):
             span = (proposal.tokens[proposal.begin].start, proposal.tokens[proposal.end - 1].end)
             for candidate, evidence in proposal.readings:
                 if evidence is not None:
                     yield evidence, wanted.get(span) == " ".join(candidate.words)
 
 
-def fitted_on(restorer: Restorer, out: Path, lines: int) -> dict:
+def fitted_on(restorer: Restorer, out: Path, lines: int, sets: list[tuple[str, float, str]]) -> dict:
     """What the trees are fitted on (calibration.json's ``fitted_on``, also in the manifest):
     the families and sets, the decoder settings, the LM that decoded them and the shipped LM
     (in ``out``) they will be applied with.  Loading checks the LM order against it."""
@@ -90,55 +148,119 @@ def fitted_on(restorer: Restorer, out: Path, lines: int) -> dict:
     decoded = read_manifest(restorer.folder)["files"].get(lm_name, {})
     shipped = read_manifest(out)["files"].get("lm.binary", {})
     settings = restorer.settings
-    return {"families": list(FAMILIES), "sets": [list(item) for item in PROFILES],
+    encoder = restorer.encoder()
+    return {"encoder": None if encoder is None else {
+                "file": "encoder.onnx", "sha256": sha256(encoder.folder / "encoder.onnx"),
+                "families": list(encoder.families)},
+            "families": sorted({family for family, _rate, _mode in sets if family != CLEAN}),
+            "sets": [list(item) for item in sets],
             "data": f"the last {HOLDOUT} lines of bbc_news (the first {lines} of them), "
                     f"documents of {LINES_PER_DOCUMENT} lines",
             "settings": {"beam_size": settings.beam_size, "max_candidates": settings.max_candidates,
                          "spin_rate": settings.spin_rate},
             "lm": {"order": restorer.lm.order, "prune": decoded.get("prune"),
-                   "decoded_with": {"file": str(restorer.folder / lm_name), "sha256": decoded.get("sha256")},
+                   "decoded_with": {"file": f"calibration LM {lm_name} (scripts/build_lm.py --holdout {HOLDOUT})",
+                                    "sha256": decoded.get("sha256")},
                    "meant_for": {"file": "lm.binary", "sha256": shipped.get("sha256"), "order": shipped.get("order"),
                                  "prune": shipped.get("prune")}}}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", type=Path, default=CORPUS)
-    parser.add_argument("--lines", type=int, default=HOLDOUT)
-    parser.add_argument("--out", type=Path, default=DATA)
-    parser.add_argument("--model", type=Path, help="model folder that decodes (default: --out); "
-                        "its LM must not have seen the held-out lines")
-    parser.add_argument("--dump", type=Path, help="also write the labelled evidence here (jsonl)")
-    parser.add_argument("--from-dump", type=Path, help="fit on a dump instead of decoding again "
-                        "(give the --model that decoded it: its LM is recorded as the one fitted on)")
-    args = parser.parse_args()
+def dump(restorer: Restorer, lines: list[str], dumps: Path, names: tuple[str, ...],
+         modes: tuple[str, ...] = MODES, profile_pages: int = PROFILE_PAGES) -> None:
+    """Decode every set of ``names`` (and the clean set) in ``modes`` that has no dump yet."""
+    dumps.mkdir(parents=True, exist_ok=True)
+    for profile, rate, mode in PROFILES:
+        path = dumps / dump_name(profile, rate, mode)
+        if profile not in names or mode not in modes or path.exists():
+            continue
+        found = list(labelled_readings(restorer, lines, profile, rate, mode, dumps, profile_pages))
+        print(f"{profile} {rate} ({mode}): {len(found)} readings, {sum(r for _, r in found)} right", flush=True)
+        with atomic_path(path) as partial, gzip.open(partial, "wt", encoding="utf-8") as handle:
+            for evidence, right in found:
+                handle.write(json.dumps({"evidence": dataclasses.asdict(evidence), "right": right}) + "\n")
 
-    restorer = Restorer(args.model or args.out)
-    if args.from_dump:
-        records = [json.loads(line) for line in args.from_dump.read_text().splitlines()]
-        samples = [(Evidence(**r["evidence"]), r["right"]) for r in records]
-    else:
-        lines = held_out_lines(args.corpus, args.lines)
-        samples = []
-        for profile, rate, mode in PROFILES:
-            found = list(labelled_readings(restorer, lines, profile, rate, mode))
-            print(f"{profile} {rate} ({mode}): {len(found)} readings, {sum(r for _, r in found)} right", flush=True)
-            samples += found
-        if args.dump:
-            write_atomic(args.dump, "".join(json.dumps({"evidence": dataclasses.asdict(e), "right": r}) + "\n"
-                                            for e, r in samples))
+
+def read_dumps(dumps: Path, exclude: tuple[str, ...], modes: tuple[str, ...] = MODES
+               ) -> tuple[list, list[tuple[str, float, str]]]:
+    """(evidence, right) of every dumped set whose family is not excluded and whose mode is
+    one of ``modes``, and those sets."""
+    samples, sets = [], []
+    for profile, rate, mode in PROFILES:
+        if profile in exclude or partner(profile, mode) in exclude or mode not in modes:
+            continue
+        path = dumps / dump_name(profile, rate, mode)
+        if not path.exists():
+            raise SystemExit(f"{path} is missing: run `calibrate.py dump` first")
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                record = json.loads(line)
+                samples.append((Evidence(**record["evidence"]), record["right"]))
+        sets.append((profile, rate, mode))
+    return samples, sets
+
+
+def without_encoder(samples: list, share: float = ENCODER_DROPOUT, seed: int = 0) -> list:
+    """The samples with the encoder's evidence removed from a random ``share`` of them, so
+    that the trees also serve restores with the n-gram alone (the setting scorer="ngram")."""
+    rng = random.Random(seed)
+    return [(dataclasses.replace(e, neural=None, neural_keep=None, detect=None, detect_document=None)
+             if e.neural is not None and rng.random() < share else e, right) for e, right in samples]
+
+
+def fit(restorer: Restorer, samples: list, sets: list, out: Path, lines: int) -> None:
+    samples = without_encoder(samples)
     rows = [[features(e)[name] for name in FEATURES] for e, _ in samples]
     labels = [right for _, right in samples]
-    record = fitted_on(restorer, args.out, args.lines)
+    record = fitted_on(restorer, out, lines, sets)
     model = {**fit_trees(rows, labels), "samples": len(samples), "right": int(sum(labels)), "fitted_on": record}
-    print(f"{len(samples)} readings, {sum(labels)} right, {len(model['trees']['roots'])} trees")
-    write_atomic(args.out / "calibration.json", json.dumps(model, indent=2) + "\n")
-    update_manifest(args.out, "calibration.json", {
+    print(f"{len(samples)} readings, {sum(labels)} right, {len(model['trees']['roots'])} trees, "
+          f"families {', '.join(record['families'])}")
+    out.mkdir(parents=True, exist_ok=True)
+    write_atomic(out / "calibration.json", json.dumps(model, indent=2) + "\n")
+    update_manifest(out, "calibration.json", {
         "format": FORMAT, "built_by": "scripts/calibrate.py",
         "fitted_on": {key: value for key, value in record.items() if key != "sets"},
-        "source": f"last {HOLDOUT} lines of bbc_news, first {args.lines}, spun with {PROFILES}, decoded "
+        "source": f"last {HOLDOUT} lines of bbc_news, first {lines}, spun with {sets}, decoded "
                   "with the calibration LM (scripts/build_lm.py --holdout 2000), which never saw them",
         "model": "scikit-learn HistGradientBoostingClassifier (300 trees, 31 leaves, depth 8) as flat arrays"})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("step", choices=("dump", "fit"))
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--lines", type=int, default=HOLDOUT)
+    parser.add_argument("--out", type=Path, default=DATA, help="folder for calibration.json (fit)")
+    parser.add_argument("--model", type=Path, required=True,
+                        help="model folder that decodes; its LM must not have seen the held-out lines")
+    parser.add_argument("--dumps", type=Path, required=True, help="folder of the labelled evidence")
+    parser.add_argument("--families", default=",".join(FAMILIES + (CLEAN,)),
+                        help="families (and the clean set) to dump, comma-separated")
+    parser.add_argument("--exclude", default="", help="families to leave out of the fit (comma-separated)")
+    parser.add_argument("--modes", default=",".join(MODES), help="modes to dump or fit on (comma-separated: "
+                        + ", ".join(MODES) + "; fit with document,corpus where the profile sets were not "
+                        "dumped: profile evidence then reads as a document's own, evidence.features.SOURCE_VALUES)")
+    parser.add_argument("--profile-pages", type=int, default=PROFILE_PAGES,
+                        help="pages each profile of the profile sets is learned from")
+    args = parser.parse_args()
+
+    # the encoder's evidence goes into the dumps (and the trees) where the folder has an encoder
+    from unspin.scorers.neural import MODEL_FILE
+    restorer = Restorer(args.model, scorer="neural" if (args.model / MODEL_FILE).exists() else "ngram")
+    modes = tuple(mode for mode in args.modes.split(",") if mode)
+    unknown = [mode for mode in modes if mode not in MODES]
+    if unknown:
+        raise SystemExit(f"unknown modes: {', '.join(unknown)}")
+    if args.step == "dump":
+        names = tuple(name for name in args.families.split(",") if name)
+        dump(restorer, held_out_lines(args.corpus, args.lines), args.dumps, names, modes, args.profile_pages)
+    else:
+        exclude = tuple(name for name in args.exclude.split(",") if name)
+        unknown = [name for name in exclude if name not in FAMILIES]
+        if unknown:
+            raise SystemExit(f"unknown families: {', '.join(unknown)}")
+        samples, sets = read_dumps(args.dumps, exclude, modes)
+        fit(restorer, samples, sets, args.out, args.lines)
 
 
 if __name__ == "__main__":

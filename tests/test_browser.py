@@ -216,3 +216,35 @@ def test_browser_issue16_api_docs_render_offline(site, browser):
         assert hosts == {urllib.parse.urlsplit(site).netloc}, hosts
     finally:
         page.close()
+
+
+# ---------------------------------------------------------------- issue 14: spinner profiles
+
+def test_browser_issue14_page_offers_the_servers_profiles(browser):
+    """The profile choice appears when the server holds profiles, and the restore uses it."""
+    from conftest import TINY
+    from test_profiles import HELD_OUT, PAGES, RESTORED
+    from test_server import serving
+
+    from unspin.lm import ArpaModel
+    from unspin.restorer import Restorer
+    from unspin.server import create_app
+
+    restorer = Restorer(TINY, lm=ArpaModel(TINY / "lm.arpa"))
+    restorer.profiles = {"site-a": restorer.learn(PAGES, name="site-a")}
+    with serving(create_app(restorer)) as url:
+        page = browser.new_page()
+        try:
+            from playwright.sync_api import expect
+
+            page.goto(url + "/")
+            choice = page.get_by_label("Spinner profile")
+            expect(choice).to_be_visible(timeout=10_000)
+            assert choice.locator("option").all_inner_texts() == ["none", f"site-a ({len(PAGES)} pages)"]
+            choice.select_option("site-a")
+            page.get_by_label("Paste spun text").fill(HELD_OUT)
+            page.get_by_role("button", name="Find substitutions").click()
+            expect(page.locator("#signature")).to_contain_text("|profile:site-a+", timeout=10_000)
+            expect(page.locator("#restored-view")).to_have_text(RESTORED)
+        finally:
+            page.close()

@@ -4,7 +4,7 @@ import pytest
 
 from conftest import TINY
 from unspin.errors import UnspinError
-from unspin.lexicon import DIGITS_SHARE, GROUPED, Lexicon, Link, grouped_lines
+from unspin.lexicon import DIGITS_SHARE, GROUPED, Lexicon, Link, grouped_lines, merge
 
 LINKS = [Link("in", "successful", "similar_to", "in.s.01"), Link("in", "indium", "element", "indium.n.01"),
          Link("be", "beryllium", "element", "beryllium.n.01"), Link("is", "beryllium", "two_hop", "be>Be"),
@@ -69,3 +69,56 @@ def test_lexicon_pickles_without_its_caches():
     copy = pickle.loads(pickle.dumps(lexicon))
     assert copy.backward("successful") == lexicon.backward("successful") and len(copy) == len(lexicon)
     assert copy.forward("in") == lexicon.forward("in")
+
+
+MERGE_WORDNET = Lexicon([Link("deep", "profound", "similar_to", "deep.s.04"),
+                         Link("bank", "financial institution", "hypernym", "bank.n.01")], name="wordnet")
+MERGE_MOBY = Lexicon([Link("random", "irregular", "thesaurus", "moby"),
+                      Link("deep", "cavernous", "thesaurus", "moby")], name="moby")
+
+
+def test_lexicon_merge_mixes_shares_by_weight():
+    merged = merge(MERGE_WORDNET, MERGE_MOBY, weights=[1.0, 3.0])
+    (link,) = merged.backward("profound")
+    assert link.original == "deep" and link.relation == "similar_to"
+    # deep has rows in both tables: WordNet's whole share, weighted 1 of 4
+    assert link.share == pytest.approx(0.25)
+    (moby,) = merged.backward("cavernous")
+    assert moby.share == pytest.approx(0.75) and moby.relation == "thesaurus"
+    assert merged.ranked_backward("cavernous") == [moby]
+    assert merged.spinnable("random") and merged.spinnable("bank") and not merged.spinnable("forests")
+    assert merged.is_replacement("financial institution") and merged.max_replacement_words == 2
+    assert merged.name == "wordnet+moby" and len(merged) == 4
+
+
+def test_lexicon_merge_adds_rows_in_both_tables():
+    both = merge(Lexicon([Link("big", "large", "synonym", "a")]), Lexicon([Link("big", "large", "thesaurus", "b"),
+                                                                        Link("big", "huge", "thesaurus", "b")]))
+    shares = {link.replacement: link.share for link in both.forward("big")}
+    assert shares == pytest.approx({"large": 0.5 + 0.25, "huge": 0.25})
+    assert sum(shares.values()) == pytest.approx(1.0)
+
+
+def test_lexicon_merge_needs_a_weight_per_table():
+    with pytest.raises(UnspinError, match="E030"):
+        merge(MERGE_WORDNET, MERGE_MOBY, weights=[1.0])
+
+
+def test_lexicon_merge_pickles_without_its_caches():
+    import pickle
+
+    merged = merge(MERGE_WORDNET, MERGE_MOBY)
+    size = len(pickle.dumps(merged))
+    merged.backward("profound"), merged.forward("deep"), merged.replacements()
+    assert len(pickle.dumps(merged)) == size
+    assert pickle.loads(pickle.dumps(merged)).backward("profound") == merged.backward("profound")
+
+
+@pytest.mark.model
+def test_lexicon_thesaurus_table_reads_moby_backwards():
+    from conftest import BUNDLED
+    from unspin.registry import channel_sources
+
+    thesaurus = channel_sources.get("thesaurus").load(BUNDLED)
+    originals = {link.original for link in thesaurus.backward("timberland")}
+    assert "forest" in originals and all(link.relation == "thesaurus" for link in thesaurus.backward("timberland"))

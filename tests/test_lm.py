@@ -27,6 +27,14 @@ def test_lm_prefers_fluent_text():
     assert good > bad
 
 
+@pytest.mark.parametrize("first, second, known", [("ryu", "defected", True), ("defected", "ryu", False),
+                                                  ("ryu", "wordzz", False)])
+def test_lm_bigram_known_says_whether_the_pair_was_seen(first, second, known):
+    assert ArpaModel(TINY / "lm.arpa").bigram_known(first, second) is known
+    pytest.importorskip("kenlm")
+    assert KenLMModel(TINY / "lm.arpa").bigram_known(first, second) is known
+
+
 def test_lm_kenlm_model_travels_as_its_path():
     import pickle
 

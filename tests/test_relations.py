@@ -9,7 +9,17 @@ from unspin.calibration import FEATURES
 
 def test_relations_weights_are_the_ones_the_channel_was_built_with():
     manifest = json.loads((BUNDLED / "MANIFEST.json").read_text())
-    assert manifest["files"]["channel.tsv.gz"]["relation_weights"] == relations.WEIGHTS
+    # thesaurus rows live in their own table (thesaurus.tsv.gz), not in channel.tsv.gz
+    channel = {name: weight for name, weight in relations.WEIGHTS.items() if name != relations.THESAURUS}
+    assert manifest["files"]["channel.tsv.gz"]["relation_weights"] == channel
+    assert manifest["files"]["thesaurus.tsv.gz"]["relation"] == relations.THESAURUS
+
+
+def test_relations_issue13_phrase_relations_are_not_calibration_features_yet():
+    # the shipped calibration.json was fitted without them (a new feature would make it refuse, E021)
+    assert relations.PHRASE_TERM not in relations.FEATURE_RELATIONS
+    assert relations.THESAURUS not in relations.FEATURE_RELATIONS
+    assert relations.PHRASE_TERM not in relations.WEIGHTS  # not a channel row
 
 
 def test_relations_each_feature_relation_is_a_calibration_feature_in_order():

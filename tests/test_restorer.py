@@ -62,7 +62,7 @@ def test_restorer_spec_builds_the_same_restorer():
 BAD = [("threshold", -1), ("threshold", math.nan), ("threshold", math.inf), ("threshold", 5),
        ("threshold", float("1e400")), ("threshold", "0.5"), ("threshold", True), ("beam_size", 0),
        ("beam_size", 2.5), ("max_candidates", -3), ("spin_rate", 1.5), ("spin_rate", math.nan),
-       ("alternatives", -1)]
+       ("alternatives", -1), ("phrases", 1), ("phrases", "yes")]
 
 
 @pytest.mark.parametrize("name, value", BAD, ids=[f"{n}={v!r}" for n, v in BAD])
@@ -93,3 +93,10 @@ def test_restorer_issue16_signature_shows_the_settings_used(tiny_restorer):
 def test_restorer_issue16_function_facade_signature(monkeypatch, tiny_restorer):
     monkeypatch.setattr("unspin.restorer.default_restorer", lambda model=None: tiny_restorer)
     assert "threshold:0.99" in unspin.restore("He was successful Seoul.", threshold=0.99).signature
+
+
+def test_restorer_issue13_phrases_need_a_term_inventory(tiny_restorer):
+    # the tiny model has no inventory.tsv.gz: asking for phrases fails plainly, never silently off
+    with pytest.raises(UnspinError, match="E001.*inventory"):
+        tiny_restorer.restore("He was successful Seoul.", phrases=True)
+    assert tiny_restorer.restore("He was successful Seoul.").restored_text == "He was in Seoul."

@@ -86,11 +86,11 @@ def cli_on_tiny_model(monkeypatch, restorer, chunk_bytes: int):
     from unspin.restorer import Settings
     from unspin.textio import read_text
 
-    def make(model=None, **overrides):
+    def make(model=None, profile=None, **overrides):
         made = copy.copy(restorer)
         made.settings = Settings.of(restorer.settings, **overrides)
         made.__dict__.pop("signature", None)
-        return made
+        return made.with_profile(profile)
 
     with monkeypatch.context() as patch:
         patch.setattr(unspin.restorer, "Restorer", make)

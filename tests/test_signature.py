@@ -24,6 +24,18 @@ def test_signature_with_settings_reports_what_a_call_used():
     assert "|beam:2|" in str(changed) and "|threshold:0.99|" in str(changed) and str(changed).endswith("|corpus")
 
 
+def test_signature_issue13_names_the_phrase_files_when_phrases_are_on():
+    stamps = (Stamp("inventory.tsv.gz", "835c334d"), Stamp("thesaurus.tsv.gz", "6ec35d23"),
+              Stamp("phrases.json", "f990fbea"))
+    on = dataclasses.replace(SIGNATURE, phrases=stamps, corpus=True)
+    assert str(on).endswith("|rate:auto|phrases:inventory.tsv.gz+835c334d,thesaurus.tsv.gz+6ec35d23,"
+                            "phrases.json+f990fbea|corpus")
+    assert on.with_settings(Settings()).phrases == () and on.with_settings(Settings(phrases=True)).phrases == stamps
+    assert SIGNATURE.with_phrases(TINY).phrases == (Stamp("inventory.tsv.gz", "unlisted"),
+                                                    Stamp("thesaurus.tsv.gz", "unlisted"),
+                                                    Stamp("phrases.json", "unlisted"))
+
+
 def test_signature_of_a_restore_follows_per_call_overrides(tiny_restorer):
     text = "He was successful Seoul."
     assert "|threshold:0.6|" in tiny_restorer.restore(text).signature

@@ -40,7 +40,7 @@ import click
 from unspin.batchio import Layout, Shard, State, count_documents, input_fingerprint, plan, shards
 from unspin.errors import UnspinError
 from unspin.lifeline import EXIT_TERMINATED, Terminated, terminate_gracefully, tie_to_parent
-from unspin.options import QUIET, THRESHOLD, check_score
+from unspin.options import PROFILE, QUIET, THRESHOLD, check_score
 from unspin.progress import wanted
 from unspin.schema import result_to_dict
 
@@ -72,21 +72,25 @@ def restore_texts(restorer, texts: list[str], as_dict: bool = True) -> list:
 _worker_restorer = None  # one per worker process, set by the pool initializer
 
 
-def _init_worker(factory: str, model: str | None, settings: dict, corpus=None, parent: int | None = None) -> None:
+def _init_worker(factory: str, model: str | None, settings: dict, corpus=None, parent: int | None = None,
+                 profile=None) -> None:
     global _worker_restorer
     if parent is not None:
         tie_to_parent(parent)  # a killed driver leaves no worker behind
     _worker_restorer = make_restorer(factory, model, settings)
     if corpus is not None:
         _worker_restorer = _worker_restorer.with_corpus(corpus)
+    if profile is not None:
+        _worker_restorer = _worker_restorer.with_profile(profile)
 
 
 def _work(texts: list[str], as_dict: bool) -> list:
     return restore_texts(_worker_restorer, texts, as_dict)
 
 
-def _gather_work(texts: list[str]):
-    return _worker_restorer.gather(texts)
+def _collect_work(method: str, texts: list[str]):
+    """``restorer.gather(texts)`` (corpus mode) or ``restorer.observe(texts)`` (learning)."""
+    return getattr(_worker_restorer, method)(texts)
 
 
 def pss_kb(pid: int) -> int | None:
@@ -118,35 +122,69 @@ class Engine:
     settings: dict = field(default_factory=dict)
     memory: dict = field(default_factory=dict)  # worker pid -> peak PSS in kB
     corpus: object = None  # corpus mode: the evidence.Agreement gathered from every document
+    profile: object = None  # a spinner profile every worker restores (or observes) with
+
+    def gather(self, stream: Iterator[Shard]):
+        """Corpus mode, pass one: what every document says, merged (passes.gather)."""
+        return self.collect(stream, "gather")
+
+    def observe(self, stream: Iterator[Shard], progress=None):
+        """Learning a profile: what every document says (profiles.learning.observe), merged."""
+        return self.collect(stream, "observe", progress)
+
+    def collect(self, stream: Iterator[Shard], method: str, progress=None):
+        """``restorer.<method>(texts)`` over every readable document, the parts merged in
+        input order; ``progress(documents)`` is called as parts come back."""
+        texts = ([item.text for item in shard.items if item.error is None] for shard in stream)
+        merged = None
+        for size, part in self._parts((part[i : i + CHUNK] for part in texts for i in range(0, len(part), CHUNK)),
+                                      method):
+            merged = part if merged is None else merged.merge(part)
+            if progress is not None:
+                progress(size)
+        return merged
+
+
+def _restorer_of(engine: Engine):
+    restorer = make_restorer(engine.factory, engine.model, engine.settings)
+    if engine.profile is not None:
+        restorer = restorer.with_profile(engine.profile)
+    return restorer
 
 
 class LocalEngine(Engine):
     """A process pool (spawned, one model per process); ``workers == 1`` runs in-process."""
 
-    def gather(self, stream: Iterator[Shard]):
-        """Corpus mode, pass one: what every document says, merged (passes.gather)."""
-        texts = ([item.text for item in shard.items if item.error is None] for shard in stream)
+    def _parts(self, chunks: Iterator[list[str]], method: str) -> Iterator[tuple[int, object]]:
+        """(documents, ``restorer.<method>(chunk)``) for each chunk, in order."""
         if self.workers <= 1:
-            restorer = make_restorer(self.factory, self.model, self.settings)
-            parts = (restorer.gather(part) for part in texts)
-        else:
-            executor = self._executor()
-            try:
-                parts = list(executor.map(_gather_work, (part[i : i + CHUNK] for part in texts
-                                                         for i in range(0, len(part), CHUNK))))
-            except BaseException:
-                _stop(executor)
-                raise
-            finally:
-                executor.shutdown(wait=True, cancel_futures=True)
-        corpus = None
-        for part in parts:
-            corpus = part if corpus is None else corpus.merge(part)
-        return corpus
+            restorer = _restorer_of(self)
+            for chunk in chunks:
+                yield len(chunk), getattr(restorer, method)(chunk)
+            return
+        executor = self._executor()
+        try:
+            pending: deque = deque()
+            chunks = iter(chunks)
+            while True:
+                while len(pending) < self.workers * 4:
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        break
+                    pending.append((len(chunk), executor.submit(_collect_work, method, chunk)))
+                if not pending:
+                    return
+                size, future = pending.popleft()
+                yield size, future.result()
+        except BaseException:
+            _stop(executor)
+            raise
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
 
     def map_shards(self, stream: Iterator[Shard]) -> Iterator[tuple[Shard, list]]:
         if self.workers <= 1:
-            restorer = make_restorer(self.factory, self.model, self.settings)
+            restorer = _restorer_of(self)
             if self.corpus is not None:
                 restorer = restorer.with_corpus(self.corpus)
             for shard in stream:
@@ -164,7 +202,8 @@ class LocalEngine(Engine):
 
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_init_worker,
-                                   initargs=(self.factory, self.model, self.settings, self.corpus, os.getpid()))
+                                   initargs=(self.factory, self.model, self.settings, self.corpus, os.getpid(),
+                                             self.profile))
 
     def _sample(self, pid: int) -> None:
         value = pss_kb(pid)
@@ -260,6 +299,21 @@ def _init_spec_worker(spec, parent: int | None = None) -> None:
     _worker_restorer = spec.build()
 
 
+def observe_parallel(texts: list[str], workers: int, spec):
+    """``spec.build().observe(texts)`` in ``workers`` processes, the parts merged in order
+    (``Restorer.learn(texts, workers=N)``)."""
+    import multiprocessing
+
+    size = max(1, min(CHUNK, len(texts) // (workers * 4) or 1))
+    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    merged = None
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_init_spec_worker, initargs=(spec, os.getpid())) as executor:
+        for part in executor.map(_collect_work, ["observe"] * len(chunks), chunks):
+            merged = part if merged is None else merged.merge(part)
+    return merged
+
+
 def restore_parallel(texts: list[str], workers: int, spec) -> list:
     """Restore ``texts`` in ``workers`` processes, each building its restorer once from
     ``spec`` (a ``restorer.RestorerSpec``: injected LM, lexicon and corpus evidence travel
@@ -290,8 +344,10 @@ def restore_parallel(texts: list[str], workers: int, spec) -> list:
 class RayRestoreBatch:
     """Ray Data callable class: each actor of the pool builds one restorer."""
 
-    def __init__(self, factory: str, model: str | None, settings: dict) -> None:
+    def __init__(self, factory: str, model: str | None, settings: dict, profile=None) -> None:
         self.restorer = make_restorer(factory, model, settings)
+        if profile is not None:
+            self.restorer = self.restorer.with_profile(profile)
 
     def __call__(self, batch: dict) -> dict:
         import json
@@ -303,6 +359,18 @@ class RayRestoreBatch:
                 "pid": [pid] * len(results), "pss_kb": [pss_kb(pid) or 0] * len(results)}
 
 
+class RayCollector:
+    """A Ray actor holding one restorer: ``collect(method, texts)`` for learning a profile."""
+
+    def __init__(self, factory: str, model: str | None, settings: dict, profile=None) -> None:
+        self.restorer = make_restorer(factory, model, settings)
+        if profile is not None:
+            self.restorer = self.restorer.with_profile(profile)
+
+    def collect(self, method: str, texts: list[str]) -> tuple[int, object]:
+        return len(texts), getattr(self.restorer, method)(texts)
+
+
 class RayEngine(Engine):
     """Ray Data: ``from_items`` + ``map_batches`` over an actor pool of ``workers`` actors.
 
@@ -312,9 +380,8 @@ class RayEngine(Engine):
     address: str | None = None
     wave: int = 200_000
 
-    def map_shards(self, stream: Iterator[Shard]) -> Iterator[tuple[Shard, list]]:
-        import json
-
+    def _start(self) -> bool:
+        """Connect to the cluster (``address``) or start Ray here; True if this call started it."""
         import ray
 
         started = not ray.is_initialized()
@@ -322,6 +389,30 @@ class RayEngine(Engine):
             kwargs = {"address": self.address} if self.address else {"num_cpus": max(self.workers, os.cpu_count() or 1)}
             ray.init(include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING,
                      ignore_reinit_error=True, **kwargs)
+        return started
+
+    def _parts(self, chunks: Iterator[list[str]], method: str) -> Iterator[tuple[int, object]]:
+        """(documents, ``restorer.<method>(chunk)``) for each chunk, in order, from a pool of
+        ``workers`` actors (``ray.util.ActorPool``)."""
+        import ray
+        from ray.util import ActorPool
+
+        started = self._start()
+        try:
+            collector = ray.remote(num_cpus=1)(RayCollector)
+            pool = ActorPool([collector.remote(self.factory, self.model, self.settings, self.profile)
+                              for _ in range(self.workers)])
+            yield from pool.map(lambda actor, chunk: actor.collect.remote(method, chunk), chunks)
+        finally:
+            if started:
+                ray.shutdown()
+
+    def map_shards(self, stream: Iterator[Shard]) -> Iterator[tuple[Shard, list]]:
+        import json
+
+        import ray
+
+        started = self._start()
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False
         logging.getLogger("ray.data").setLevel(logging.WARNING)
@@ -346,7 +437,7 @@ class RayEngine(Engine):
                 if not rows:
                     continue
                 dataset = ray.data.from_items(rows).map_batches(
-                    RayRestoreBatch, fn_constructor_args=(self.factory, self.model, self.settings),
+                    RayRestoreBatch, fn_constructor_args=(self.factory, self.model, self.settings, self.profile),
                     compute=ray.data.ActorPoolStrategy(size=self.workers), batch_size=CHUNK,
                     batch_format="numpy")
                 for batch in dataset.iter_batches(batch_size=None, batch_format="numpy"):
@@ -369,11 +460,13 @@ def run_batch(input_path, output_path, engine: str = "local", workers: int | Non
               text_field: str = "text", only_spun: float | None = None, resume: bool = False,
               address: str | None = None, model: str | None = None, settings: dict | None = None,
               shard_size: int = 1000, factory: str = DEFAULT_FACTORY, progress: bool = True,
-              corpus: bool = False) -> dict:
+              corpus: bool = False, profile: str | None = None, save_profile: str | None = None) -> dict:
     """Restore every document of ``input_path`` into ``output_path``; return the summary.
 
     ``corpus``: the documents are one crawl spun by one spinner; a first pass reads them
     all and every document is then restored with what the others say (local engine).
+    ``profile``: a spinner profile file every document is restored with.  ``save_profile``
+    (corpus mode): keep what the first pass gathered as a profile file, for later runs.
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -385,16 +478,30 @@ def run_batch(input_path, output_path, engine: str = "local", workers: int | Non
         raise UnspinError("E030", "corpus mode (--corpus) runs on the local engine only")
     if engine == "ray":
         check_ray()  # before the state folder is made
+    learned = None
+    if profile is not None:
+        from unspin.profiles import read
+
+        learned = read(profile)
+        make_restorer(factory, model, settings).chosen_profile(learned)  # E023 before any work
     fingerprint = {"text_field": text_field, "only_spun": only_spun, "shard_size": shard_size,
                    "model": model, "settings": settings, "factory": factory, "corpus": corpus,
                    "inputs": input_fingerprint(layout)}
+    if learned is not None:
+        fingerprint["profile"] = learned.stamp
     state = State(layout, fingerprint, resume)
     cls = RayEngine if engine == "ray" else LocalEngine
     runner = cls(workers, factory, model, settings)
+    runner.profile = learned
     if engine == "ray":
         runner.address = address
+    if save_profile is not None and not corpus:
+        raise UnspinError("E030", "--save-profile keeps what corpus mode gathers: add --corpus "
+                          "(or learn a profile with `unspin learn`)")
     if corpus:
         runner.corpus = runner.gather(shards(layout, shard_size, text_field))
+        if save_profile is not None and runner.corpus is not None:
+            save_gathered(runner.corpus, save_profile, make_restorer(factory, model, settings), layout)
     totals = {"documents": 0, "words": 0, "spun": 0, "errors": 0, "written": 0, "resumed_shards": 0}
     keys: list[str] = []
     started = time.monotonic()
@@ -438,6 +545,23 @@ def run_batch(input_path, output_path, engine: str = "local", workers: int | Non
             "errors_file": str(layout.errors) if totals["errors"] else None,
             "first_shard": first,
             "worker_pss_kb": dict(sorted(runner.memory.items()))}
+
+
+def save_gathered(corpus, path: str, restorer, layout) -> None:
+    """Write corpus mode's gathered evidence as a profile (``Profile.from_agreement``)."""
+    from pathlib import Path
+
+    from unspin import __version__
+    from unspin.profiles import Profile, write
+    from unspin.profiles.fileformat import default_name
+    from unspin.profiles.learning import model_of, settings_of
+
+    pages, words = count_documents(layout), sum(corpus.counts.values())
+    write(Profile.from_agreement(corpus, {
+        "name": default_name(Path(path)), "unspin": __version__, "model": model_of(restorer),
+        "settings": settings_of(restorer), "pages": pages, "words": words,
+        "learned": [{"from": "unspin batch --corpus (summed posteriors, no EM)", "pages": pages, "words": words,
+                     "iterations": 0, "changes": [], "unspin": __version__}]}), path)
 
 
 RAY_MISSING = "the ray engine needs the ray extra: pip install 'unspin[ray]'"
@@ -485,10 +609,13 @@ def summary_line(summary: dict) -> str:
 @QUIET
 @click.option("--corpus", is_flag=True, help="the documents come from one spinner: read them all first and "
               "restore each with what the others say (local engine; reads the input twice)")
+@PROFILE
+@click.option("--save-profile", type=click.Path(dir_okay=False), default=None,
+              help="with --corpus: also keep what the first pass gathered as a profile file (see unspin learn)")
 @click.option("--restorer", "factory", default=DEFAULT_FACTORY, hidden=True,
               help="module:callable building the restorer (for tests and custom models)")
 def batch_command(input_path, output_path, engine, workers, text_field, only_spun, resume, address,
-                  model, threshold, shard_size, progress, quiet, corpus, factory):
+                  model, threshold, shard_size, progress, quiet, corpus, profile, save_profile, factory):
     """Restore every document in INPUT (file or folder of .txt, .jsonl[.gz], .parquet) into OUTPUT.
 
     Records gain restored_text, edits, spun_score and signature.  Exit code 1 if any
@@ -507,7 +634,8 @@ def batch_command(input_path, output_path, engine, workers, text_field, only_spu
     try:
         with terminate_gracefully():
             summary = run_batch(input_path, output_path, engine, workers, text_field, only_spun, resume,
-                                address, model, settings, shard_size, factory, progress, corpus)
+                                address, model, settings, shard_size, factory, progress, corpus, profile,
+                                save_profile)
     except Terminated:
         click.echo("unspin batch: stopped by SIGTERM; the finished shards are kept: rerun with --resume "
                    "to go on", err=True)

@@ -133,6 +133,25 @@ def plan(input_path: str | os.PathLike, output_path: str | os.PathLike) -> Layou
                   out / EDITS_NAME if has_txt else None)
 
 
+def reading(input_path: str | os.PathLike) -> Layout:
+    """The documents of INPUT (a file, or a folder of files) to read, with no output:
+    ``unspin learn`` reads its inputs as ``unspin batch`` does (see ``shards``)."""
+    source_root = Path(input_path)
+    if source_root.is_file():
+        kind = format_of(source_root)
+        if kind is None:
+            raise UnspinError("E030", f"{source_root}: unknown format (use .txt, .jsonl, .jsonl.gz or .parquet)")
+        sources = [Source(source_root, source_root.name, kind, source_root)]
+    elif source_root.is_dir():
+        sources = [Source(path, path.relative_to(source_root).as_posix(), format_of(path), path)
+                   for path in sorted(source_root.rglob("*")) if format_of(path) and path.is_file()]
+        if not sources:
+            raise UnspinError("E030", f"{source_root} holds no .txt, .jsonl, .jsonl.gz or .parquet files")
+    else:
+        raise UnspinError("E030", f"input {source_root} does not exist")
+    return Layout(source_root, source_root, sources, source_root, source_root, None)
+
+
 # ---------------------------------------------------------------- reading
 
 def _open_text(path: Path, mode: str = "rt"):

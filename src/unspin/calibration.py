@@ -65,6 +65,12 @@ class Calibration:
             return cls.identity()
         data = json.loads(path.read_text(encoding="utf-8"))
         check(data, path, lm_order)
+        return cls.of(data)
+
+    @classmethod
+    def of(cls, data: dict) -> "Calibration":
+        """Trees from their JSON form (``export_trees``'s), unchecked: ``load`` checks the
+        features first, and the phrase model (unspin.phrases) checks its own."""
         trees = data["trees"]
         return cls(float(data["base"]), np.array(trees["feature"], dtype=np.intp),
                    np.array(trees["threshold"], dtype=np.float64), np.array(trees["left"], dtype=np.intp),
@@ -78,6 +84,11 @@ class Calibration:
         if not evidence:
             return []
         x = np.array([[values[name] for name in FEATURES] for values in map(features, evidence)])
+        return self.walk(x, evidence)
+
+    def walk(self, x: np.ndarray, evidence: list[Evidence]) -> list[float]:
+        """sigmoid(base + leaves) for each row of feature values ``x`` (one row per reading of
+        ``evidence``; 0 for a reading the decoder gives under MIN_POSTERIOR)."""
         rows = np.arange(len(x))[:, None]
         node = np.broadcast_to(self.roots, (len(x), len(self.roots)))
         for _ in range(self.depth):
@@ -109,17 +120,19 @@ def check(data: dict, path: Path, lm_order: int | None = None) -> None:
                               f"not this {lm_order}-gram one")
 
 
-def fit_trees(rows: list[list[float]], labels: list[bool], iterations: int = 300) -> dict:
-    """Fit gradient-boosted trees (scikit-learn, build time only); the JSON-ready model."""
+def fit_trees(rows: list[list[float]], labels: list[bool], iterations: int = 300, max_leaf_nodes: int = 31,
+              max_depth: int = 8, format: str = FORMAT, names: tuple[str, ...] = FEATURES) -> dict:
+    """Fit gradient-boosted trees (scikit-learn, build time only); the JSON-ready model
+    (``format`` and ``names``: another model's, such as the phrase model's)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    model = HistGradientBoostingClassifier(max_iter=iterations, learning_rate=0.1, max_leaf_nodes=31,
-                                           max_depth=8, random_state=0)
+    model = HistGradientBoostingClassifier(max_iter=iterations, learning_rate=0.1, max_leaf_nodes=max_leaf_nodes,
+                                           max_depth=max_depth, random_state=0)
     model.fit(np.asarray(rows, dtype=np.float64), np.asarray(labels, dtype=bool))
-    return export_trees(model)
+    return export_trees(model, format, names)
 
 
-def export_trees(model) -> dict:
+def export_trees(model, format: str = FORMAT, names: tuple[str, ...] = FEATURES) -> dict:
     """A fitted binary HistGradientBoostingClassifier as flat node arrays."""
     feature, threshold, left, right, value, roots = [], [], [], [], [], []
     depth = 0
@@ -134,6 +147,6 @@ def export_trees(model) -> dict:
             right.append(offset + (i if leaf else int(node["right"])))
             value.append(float(node["value"]) if leaf else 0.0)
             depth = max(depth, int(node["depth"]))
-    return {"format": FORMAT, "features": list(FEATURES), "base": float(np.ravel(model._baseline_prediction)[0]),
+    return {"format": format, "features": list(names), "base": float(np.ravel(model._baseline_prediction)[0]),
             "trees": {"feature": feature, "threshold": threshold, "left": left, "right": right,
                       "value": value, "roots": roots, "depth": depth}}

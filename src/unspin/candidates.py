@@ -13,13 +13,21 @@ import math
 from dataclasses import dataclass
 
 from unspin import relations
+from unspin.errors import UnspinError
 from unspin.lexicon import Lexicon
 from unspin.tokenize import is_word
 from unspin.types import Arc, Candidate, Token
 
 MAX_CACHED_READINGS = 300_000
-MAX_READINGS = 40  # readings kept per observed string (the most a span can be given)
+MAX_READINGS = 40  # the most readings a span can be given (the likeliest in context)
+RANKED_READINGS = 120
+CONTEXT_MARGIN = 4.0  # log10: readings that fit this much worse than the kept words are dropped  # readings per observed string that are ranked in context
 REINFLECTION_FACTOR = 0.3  # a re-inflected path is less likely than a literal one
+UNINFLECTED_FACTOR = 0.3  # ... and one whose original has no form of the observed tag more so
+CHAIN_MIDDLES = 8  # two-step readings go through this many likeliest middles
+CHAIN_LINKS = 12  # ... and this many of each middle's likeliest originals
+CHAIN_FACTOR = 0.1  # a two-step path is less likely than one step
+DEGREES = {"more": ("JJR", "RBR"), "most": ("JJS", "RBS")}  # "more extended" is a spun "longer"
 CAPITAL_FACTOR = 0.08  # most spinners leave capitalised words alone
 # A spinner keeps one replacement per word: an original that the document still uses
 # as it stands elsewhere was probably not spun here.
@@ -34,6 +42,11 @@ class ChannelParams:
     max_candidates: int
     bonus: dict  # (observed, restored words tuple) -> extra log10 prior from document pooling
     present: frozenset = frozenset()  # lowercase words the document uses as they stand
+    context: bool = True  # rank a long list of readings by their fit in context (else by prior)
+    phrases: bool = False  # phrase arcs too (the table's phrase channel, unspin.phrases)
+    # A learned channel for lowercase words (a spinner profile: ``log10_spun``, ``log10_keep``
+    # and ``known``), used instead of the generic rate x share; None: the generic channel.
+    profile: object = None
 
     def log10_spin(self, capitalised: bool) -> float:
         rate = self.rate * (CAPITAL_FACTOR if capitalised else 1.0)
@@ -67,18 +80,45 @@ def tags(word: str) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=65536)
-def _inflect(lemma: str, tags: tuple[str, ...]) -> tuple[str, ...]:
-    from lemminflect import getInflection
+def _inflections(lemma: str) -> dict[str, tuple[str, ...]]:
+    """Every Penn tag's forms of ``lemma`` (lemminflect copies its tables on each call:
+    one call per lemma)."""
+    from lemminflect import getAllInflections
 
+    found = dict(getAllInflections(lemma))
+    return found
+
+
+@functools.lru_cache(maxsize=65536)
+def _inflect(lemma: str, tags: tuple[str, ...]) -> tuple[str, ...]:
     if " " in lemma:
         head, _, rest = lemma.partition(" ")
         return tuple(f"{form} {rest}" for form in _inflect(head, tags))
+    table = _inflections(lemma)
     forms = []
     for tag in tags:
-        for form in getInflection(lemma, tag=tag, inflect_oov=False) or ():
+        for form in table.get(tag, ()):
             if form not in forms:
                 forms.append(form)
     return tuple(forms)
+
+
+def phrase_prefixes(lexicon: Lexicon) -> frozenset[str]:
+    """Every proper prefix of the lexicon's multi-word replacements, with the first word in
+    all its inflections ("came" and "came through" for "come through to"): a run of words
+    is read as a phrase only while it is such a prefix, or a whole replacement."""
+    from lemminflect import getAllInflections
+
+    found = set()
+    for phrase in lexicon.replacements():
+        words = phrase.split(" ")
+        if len(words) < 2:
+            continue
+        firsts = {words[0]} | {form for group in getAllInflections(words[0]).values() for form in group}
+        for first in firsts:
+            for end in range(1, len(words)):
+                found.add(" ".join([first] + words[1:end]))
+    return frozenset(found)
 
 
 def is_capitalised(token: Token) -> bool:
@@ -97,47 +137,116 @@ class Reading:
 
 class ReadingTable:
     """Cached readings per observed string: the lexicon read backwards, re-inflected,
-    limited to words the LM knows and ranked by ``log10_share + unigram(original)``."""
+    limited to words the LM knows and ranked by ``log10_share + unigram(original)``.
 
-    def __init__(self, lexicon: Lexicon, lm, max_readings: int = MAX_READINGS) -> None:
+    ``phrases`` is the phrase channel (``unspin.phrases.PhraseChannel``) whose arcs the
+    lattice adds when ``ChannelParams.phrases`` asks for them; the restorer attaches it when
+    a restore first asks for phrases (None until then)."""
+
+    def __init__(self, lexicon: Lexicon, lm, max_readings: int = RANKED_READINGS, phrases=None) -> None:
         self.lexicon = lexicon
         self.lm = lm
         self.max_readings = max_readings
+        self.phrases = phrases
         self._cache: dict[str, tuple[Reading, ...]] = {}
-        self.phrase_starts = frozenset(
-            phrase.split()[0] for phrase in lexicon.replacements() if " " in phrase)
+        self._bases: dict[str, list] = {}
+        self.phrase_prefixes = phrase_prefixes(lexicon)
 
     def readings(self, observed: str) -> tuple[Reading, ...]:
         hit = self._cache.get(observed)
         if hit is None:
             if len(self._cache) > MAX_CACHED_READINGS:  # bounded on endless crawls
                 self._cache.clear()
+                self._bases.clear()
             hit = self._cache[observed] = self._build(observed)
         return hit
 
+    def _likeliest(self, base: str) -> list:
+        """The channel rows of an uninflected form, likeliest first by share and by how
+        common the original is ("move" has 1,400 originals: "run" must be among those kept),
+        cut to the table's reading budget."""
+        hit = self._bases.get(base)
+        if hit is None:
+            unigram = self.lm.unigram
+            links = sorted(self.lexicon.backward(base),
+                           key=lambda link: -(math.log10(link.share) + unigram(link.original.split(" ")[0])))
+            hit = self._bases[base] = links[: self.max_readings]
+        return hit
+
     def _build(self, observed: str) -> tuple[Reading, ...]:
+        lexicon = self.lexicon
+        phrase = " " in observed
+        based_on = [(base, penn) for base, penn in bases(observed) if lexicon.is_replacement(base)]
+        if phrase and not based_on and not lexicon.is_replacement(observed):
+            return ()  # most word runs are no spinner's phrase: nothing to read
         found: dict[tuple[str, ...], Reading] = {}
+        known = self.lm.known
+        itself = tuple(observed.split(" "))
 
         def add(words: tuple[str, ...], relation: str, original: str, log10_share: float) -> None:
-            if words in found and found[words].log10_share >= log10_share:
+            if words == itself:
+                return  # reading the words as they stand is the keep arc, not a spun reading
+            held = found.get(words)
+            if held is not None and held.log10_share >= log10_share:
                 return
-            if all(self.lm.known(word) for word in words):
+            if held is not None or all(known(word) for word in words):
                 found[words] = Reading(words, relation, original, log10_share)
 
-        for link in self.lexicon.backward(observed):
-            add(tuple(link.original.split()), link.relation, link.original, math.log10(self.lexicon.share(link)))
-        # Re-inflected paths: "troopers" -> trooper -> soldier -> "soldiers".
-        penn = tags(observed) if " " not in observed else ()
-        for lemma in lemmas(observed) if penn else ():
-            links = sorted(self.lexicon.backward(lemma), key=lambda l: -self.lexicon.share(l))
-            for link in links[: self.max_readings]:
-                for form in _inflect(link.original, penn):
-                    add(tuple(form.split()), link.relation + relations.INFLECTED, link.original,
-                        math.log10(self.lexicon.share(link) * REINFLECTION_FACTOR))
+        direct = lexicon.ranked_backward(observed)
+        for link in direct:
+            add(tuple(link.original.split()), link.relation, link.original, math.log10(link.share))
+        # Re-inflected paths: "troopers" -> trooper -> soldier -> "soldiers"; a phrase by its
+        # head: "came through" -> come through -> win -> "won".  An original with no form
+        # of the observed word's tag is read as it stands ("crossed" -> cross -> "across").
+        based = []
+        for base, penn in based_on:
+            links = self._likeliest(base)
+            based += [(link, penn) for link in links]
+            for link in links:
+                relation = link.relation + relations.INFLECTED
+                share = link.share * REINFLECTION_FACTOR
+                forms = _inflect(link.original, penn)
+                for form in forms or (link.original,):
+                    add(tuple(form.split()), relation, link.original,
+                        math.log10(share if forms else share * UNINFLECTED_FACTOR))
+        # Two steps: the original was spun into a word that was spun again ("nearly" ->
+        # about -> "astir"); through the likeliest middles only, for single words.
+        if not phrase:
+            middles = sorted([(link, ()) for link in direct[:CHAIN_MIDDLES]] + based[:CHAIN_MIDDLES],
+                             key=lambda item: -item[0].share)
+            for link, penn in middles[:CHAIN_MIDDLES]:
+                for middle in (link.original, *lemmas(link.original)):
+                    for second in lexicon.ranked_backward(middle)[:CHAIN_LINKS]:
+                        if second.original == observed:
+                            continue
+                        share = link.share * second.share * CHAIN_FACTOR
+                        forms = _inflect(second.original, penn) if penn else ()
+                        for form in forms or (second.original,):
+                            add(tuple(form.split()), "chain", second.original, math.log10(share))
         unigram = self.lm.unigram
         ranked = sorted(found.values(),
                         key=lambda r: -(r.log10_share + sum(unigram(w) for w in r.words)))
         return tuple(ranked[: self.max_readings])
+
+
+def bases(observed: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The uninflected forms of an observed word or phrase, each with the Penn tags that
+    inflect it back: a word by its lemmas, a phrase by its last word as a plural noun
+    ("sales agreements") or its first word as an inflected verb ("came through")."""
+    words = observed.split(" ")
+    if len(words) == 1:
+        penn = tags(observed)
+        return [(lemma, penn) for lemma in lemmas(observed)] if penn else []
+    found = []
+    if len(words) == 2 and words[0] in DEGREES:  # "more extended" -> extend: "longer"
+        found += [(words[1], DEGREES[words[0]])]
+    last = tags(words[-1])
+    if "NNS" in last:
+        found += [(" ".join(words[:-1] + [lemma]), ("NNS",)) for lemma in lemmas(words[-1])]
+    first = tuple(tag for tag in tags(words[0]) if tag.startswith("VB"))
+    if first:
+        found += [(" ".join([lemma] + words[1:]), first) for lemma in lemmas(words[0])]
+    return found
 
 
 def spun_arcs(tokens: tuple[Token, ...], begin: int, table: ReadingTable, params: ChannelParams) -> list[Arc]:
@@ -145,35 +254,109 @@ def spun_arcs(tokens: tuple[Token, ...], begin: int, table: ReadingTable, params
     token = tokens[begin]
     if not is_word(token.text) or (len(token.text) > 1 and token.text.isupper()):
         return []  # punctuation, or an acronym (TV, NATO): names are not restored
-    log10_spin = params.log10_spin(is_capitalised(token))
+    capitalised = is_capitalised(token)
+    log10_spin = params.log10_spin(capitalised)
+    profile = None if capitalised else params.profile  # profiles are learned on lowercase words
     arcs = []
-    longest = table.lexicon.max_replacement_words if token.norm in table.phrase_starts else 1
+    longest = min(table.lexicon.max_replacement_words, len(tokens) - begin)
+    prefixes = table.phrase_prefixes
     observed = token.norm
-    for length in range(1, min(longest, len(tokens) - begin) + 1):
-        if length > 1:
+    for length in range(1, longest + 1):
+        if length > 1:  # a run of words is read while it may still be a spinner's phrase
             following = tokens[begin + length - 1]
-            if not is_word(following.text):
+            if not is_word(following.text) or previous not in prefixes:
                 break
             observed += " " + following.norm
+        previous = observed
+        if profile is not None and observed in profile.plain:
+            continue  # the spinner's pages never use these words for another
         pooled = params.bonus
         present = params.present
-        for reading in table.readings(observed)[: params.max_candidates]:
+        readings = table.readings(observed)
+        known = profile.known(observed) if profile is not None else ()
+        if params.context and readings:
+            # only readings that could beat the words as they stand in this context
+            (kept, _none), *fits = in_context(readings, tokens, begin, begin + length, table.lm)
+            floor = kept + params.log10_keep(False) - log10_spin - CONTEXT_MARGIN
+            readings = [reading for value, reading in fits[: params.max_candidates]
+                        if value >= floor or reading.words in known]
+        else:
+            readings = readings[: params.max_candidates]
+        if known:  # what the profile reads the words as is always a candidate
+            readings = with_known(readings, known, table.readings(observed), params.max_candidates)
+        for reading in readings:
             bonus = pooled.get((observed, reading.words), 0.0) if pooled else 0.0
             if reading.original in present:
                 bonus += LITERAL_LOG10
-            candidate = Candidate(reading.words, reading.relation, log10_spin + reading.log10_share + bonus,
-                                  reading.original, reading.log10_share)
+            channel = log10_spin + reading.log10_share
+            if profile is not None:
+                channel = profile.log10_spun(observed, reading.words, channel)
+            candidate = Candidate(reading.words, reading.relation, channel + bonus, reading.original,
+                                  reading.log10_share)
             arcs.append(Arc(begin, begin + length, candidate))
     return arcs
 
 
+def with_known(readings: list, known: tuple, everything: tuple, limit: int) -> list:
+    """``readings`` plus the readings in ``known`` (a profile's) that it lacks, within ``limit``."""
+    have = {reading.words for reading in readings}
+    wanted = set(known) - have
+    if not wanted:
+        return readings
+    extra = [reading for reading in everything if reading.words in wanted]
+    return list(readings[: max(0, limit - len(extra))]) + extra
+
+
+def in_context(readings, tokens: tuple[Token, ...], begin: int, end: int, lm) -> list[tuple[float, Reading]]:
+    """Each of ``readings`` of tokens ``[begin, end)`` with its fit between its neighbours
+    (its channel share plus the LM's log10 of its words after the preceding words and of
+    the next word after them; one short LM pass each), best first; and the observed words'
+    own fit (share 0) as the first item, with reading None."""
+    first = max(0, begin - (lm.order - 1))
+    state = lm.begin_state() if first == 0 else lm.null_state()
+    for token in tokens[first:begin]:
+        _, state = lm.score(state, token.norm)
+    following = tokens[end].norm if end < len(tokens) else None
+    score = lm.score
+
+    def fit(words, share: float) -> float:
+        total, after = share, state
+        for word in words:
+            log10_prob, after = score(after, word)
+            total += log10_prob
+        if following is not None:
+            total += score(after, following)[0]
+        return total
+
+    observed = fit([t.norm for t in tokens[begin:end]], 0.0)
+    ranked = sorted(((fit(r.words, r.log10_share), r) for r in readings), key=lambda item: -item[0])
+    return [(observed, None)] + ranked
+
+
 def keep_arc(position: int, token: Token, lexicon: Lexicon, params: ChannelParams) -> Arc:
-    spinnable = is_word(token.text) and lexicon.spinnable(token.norm)
-    log10_prior = params.log10_keep(is_capitalised(token)) if spinnable else 0.0
-    return Arc(position, position + 1, Candidate((token.norm,), "keep", log10_prior))
+    return Arc(position, position + 1, Candidate((token.norm,), "keep", log10_keep(token, lexicon, params)))
+
+
+def log10_keep(token: Token, lexicon: Lexicon, params: ChannelParams) -> float:
+    """The channel's log10 probability that the token is written as it stands."""
+    if not (is_word(token.text) and lexicon.spinnable(token.norm)):
+        return 0.0
+    capitalised = is_capitalised(token)
+    generic = params.log10_keep(capitalised)
+    if params.profile is None or capitalised:
+        return generic
+    return params.profile.log10_keep(token.norm, generic)
 
 
 def lattice(tokens: tuple[Token, ...], table: ReadingTable, params: ChannelParams) -> list[list[Arc]]:
-    """Arcs grouped by start position (positions are indices into ``tokens``)."""
+    """Arcs grouped by start position (positions are indices into ``tokens``); with
+    ``params.phrases``, the phrase channel's multi-word term arcs too."""
+    if not params.phrases:
+        return [[keep_arc(position, token, table.lexicon, params)] + spun_arcs(tokens, position, table, params)
+                for position, token in enumerate(tokens)]
+    phrases = table.phrases
+    if phrases is None:
+        raise UnspinError("E030", "phrase arcs were asked for, but the reading table has no phrase channel "
+                          "(Restorer(phrases=True) attaches it)")
     return [[keep_arc(position, token, table.lexicon, params)] + spun_arcs(tokens, position, table, params)
-            for position, token in enumerate(tokens)]
+            + phrases.arcs(tokens, position, params) for position, token in enumerate(tokens)]

@@ -1,4 +1,4 @@
-"""Command line: unspin restore | detect | spin | eval | serve | batch | verify.
+"""Command line: unspin restore | detect | spin | eval | serve | batch | learn | profile | verify.
 
 Exit codes: 0 ok, 1 bad input (with a clear message), 2 usage (an unknown option, an
 impossible setting), 3 serve cannot listen (port in use), 143 batch stopped by SIGTERM.
@@ -12,7 +12,7 @@ import click
 
 from unspin import __version__
 from unspin.errors import UnspinError
-from unspin.options import QUIET, THRESHOLD
+from unspin.options import PHRASES, PROFILE, QUIET, SCORER, THRESHOLD
 from unspin.textio import read_text
 
 MODEL = click.option("--model", type=click.Path(file_okay=False), default=None,
@@ -26,8 +26,10 @@ def _fail(error: UnspinError) -> None:
     sys.exit(1)
 
 
-def _settings(threshold):
-    return {} if threshold is None else {"threshold": threshold}
+def _settings(threshold=None, phrases=None, scorer=None):
+    """The settings given on the command line (the others keep Settings' defaults)."""
+    given = {"threshold": threshold, "phrases": phrases, "scorer": scorer}
+    return {name: value for name, value in given.items() if value is not None}
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,10 +43,13 @@ def main() -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "diff"]), default="text")
 @THRESHOLD
 @MODEL
+@PROFILE
 @ERRORS
 @click.option("--verbose", "-v", is_flag=True, help="print the reproducibility signature to stderr")
+@PHRASES
+@SCORER
 @QUIET
-def restore(path, output_format, threshold, model, errors, verbose, quiet):
+def restore(path, output_format, threshold, model, profile, errors, verbose, phrases, scorer, quiet):
     """Restore spun text from PATH (or - for standard input) and print it.
 
     A progress bar is drawn on stderr when it is a terminal and stdout is not (the restored
@@ -56,7 +61,8 @@ def restore(path, output_format, threshold, model, errors, verbose, quiet):
     from unspin.stream import JsonDocument
 
     try:
-        restorer = Restorer(model, **_settings(threshold))
+        restorer = Restorer(model, profile=profile, **_settings(threshold, phrases, scorer))
+        restorer.chosen_profile()  # a profile learned with another model fails here, before any output
         out = sys.stdout
         document = JsonDocument() if output_format == "json" else None
         with Bar("restoring", size_of(path), wanted(quiet) and not out.isatty()) as bar:
@@ -83,30 +89,71 @@ def restore(path, output_format, threshold, model, errors, verbose, quiet):
 @main.command()
 @click.argument("paths", nargs=-1)
 @MODEL
+@PROFILE
+@click.option("--profiles", "folder", type=click.Path(exists=True, file_okay=False), default=None,
+              help="a folder of profiles: also print the one each document fits best (or none) and its fit")
 @ERRORS
+@click.option("--phrases", is_flag=True,
+              help="also list suspected tortured phrases: PATH<TAB>score[<TAB>profile<TAB>bits]<TAB>count, then "
+                   "one line per phrase "
+                   "(<TAB>start<TAB>end<TAB>spun<TAB>likely term<TAB>confidence; code-point offsets)")
+@SCORER
 @QUIET
-def detect(paths, model, errors, quiet):
+def detect(paths, model, profile, folder, errors, phrases, scorer, quiet):
     """Print each document's spun score (0..1): PATH<TAB>score.
 
-    Each file is read in pieces (bounded memory); its score sums the edits and words of
-    all its pieces.  A progress bar is drawn on stderr when it is a terminal.
+    With --profiles DIR each line goes on with the name of the profile the document fits
+    best, or "none" when none fits, and that fit in bits (PATH<TAB>score<TAB>name<TAB>bits).
+    With --phrases it then goes on with the count of suspected tortured phrases, followed by
+    one line per phrase.  Each file is read in pieces (bounded memory); its score sums the
+    edits and words of all its pieces, and so does its fit.  A progress bar is drawn on
+    stderr when it is a terminal.  The score is the same with --phrases (restored without
+    the phrase channel, as by default); the phrases come from a second restore of each piece
+    with it (unspin.phrases.report).
     """
+    from collections import Counter
+
+    from unspin.phrases import report
     from unspin.progress import Bar, size_of, wanted
     from unspin.restorer import Restorer
     from unspin.stream import Tally
+    from unspin.tokenize import tokenize
 
     paths = paths or ("-",)
     sizes = [size_of(path) for path in paths]
     total = None if None in sizes else sum(sizes)
     try:
-        restorer = Restorer(model)
+        restorer = Restorer(model, profile=profile, **_settings(scorer=scorer))
+        restorer.chosen_profile()
+        profiles = None
+        if folder is not None:
+            from unspin.profiles.attribution import attribute, fits, load_folder
+
+            profiles = load_folder(folder)
+            for each in profiles.values():
+                restorer.chosen_profile(each)  # refuses one learned with another model (E023)
         with Bar("scoring", total, wanted(quiet)) as bar:
             for path in paths:
                 tally = Tally()  # the document is read in pieces; its score sums over them
+                fitted: Counter = Counter()
+                found = []  # suspected tortured phrases, offsets from the start of the document
                 for text in read_text(path, errors=errors):
-                    tally.add(restorer.restore(text))
+                    offset = tally.add(restorer.restore(text))
+                    if profiles is not None:
+                        fitted.update(fits(tokenize(text), profiles))
+                    if phrases:
+                        found += report(text, restorer).shifted(offset).phrases
                     bar.advance(len(text.encode("utf-8", "replace")))
-                bar.echo(f"{path}\t{tally.score:.3f}")
+                line = f"{path}\t{tally.score:.3f}"
+                if profiles is not None:
+                    best = attribute({name: fitted.get(name, 0.0) for name in profiles})
+                    line += f"\t{best.profile or 'none'}\t{best.fit:.1f}"
+                if not phrases:
+                    bar.echo(line)
+                    continue
+                bar.echo(f"{line}\t{len(found)}")
+                for phrase in found:
+                    bar.echo(f"\t{phrase.start}\t{phrase.end}\t{phrase.spun}\t{phrase.term}\t{phrase.confidence:.2f}")
     except UnspinError as error:
         _fail(error)
 
@@ -129,14 +176,15 @@ def verify(model):
 
 
 def _add_optional_commands() -> None:
-    """Commands that live beside the code they drive (simulate, evaluate, server, batch)."""
+    """Commands that live beside the code they drive (simulate, evaluate, server, batch, profiles)."""
     import importlib
 
-    for module, command in (("simulate", "spin"), ("evaluate", "eval"), ("server", "serve"),
-                            ("batch", "batch")):
+    for module, command, attribute in (("simulate", "spin", "spin_command"), ("evaluate", "eval", "eval_command"),
+                                       ("server", "serve", "serve_command"), ("batch", "batch", "batch_command"),
+                                       ("profiles.commands", "learn", "learn_command"),
+                                       ("profiles.commands", "profile", "profile_group")):
         try:
-            main.add_command(getattr(importlib.import_module(f"unspin.{module}"), f"{command}_command"),
-                             command)
+            main.add_command(getattr(importlib.import_module(f"unspin.{module}"), attribute), command)
         except (ImportError, AttributeError):  # an optional extra is not installed
             pass
 

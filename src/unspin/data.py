@@ -16,6 +16,20 @@ BUNDLED = Path(__file__).resolve().parent / "data"
 # The last bbc_news lines that the calibration LM and the topic vectors never see, so that
 # scripts/calibrate.py can fit the confidence model on them (scripts/ share this number).
 CALIBRATION_HOLDOUT = 2000
+# Lines of ../shared/corpus that the term inventory (scripts/build_term_inventory.py) never
+# reads, so that bench/phrases_bench.py measures on science text it has not seen: Wikipedia
+# from this line on (the LM reads only its first 25M words, so it never saw them either)
+# and every 50th OpenStax line (the LM did read those).
+PHRASE_HOLDOUT = {"wikipedia_en.txt.xz": 930_000, "openstax_textbooks.txt.xz": 50}
+
+
+def phrase_held_out(name: str, number: int) -> bool:
+    """Whether line ``number`` (0-based) of corpus file ``name`` is held out of the inventory."""
+    if name == "wikipedia_en.txt.xz":
+        return number >= PHRASE_HOLDOUT[name]
+    if name == "openstax_textbooks.txt.xz":
+        return number % PHRASE_HOLDOUT[name] == PHRASE_HOLDOUT[name] - 1
+    return False
 
 
 def data_dir(model: str | os.PathLike | None = None) -> Path:

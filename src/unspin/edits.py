@@ -23,13 +23,13 @@ from unspin.types import Alternative, Edit, Restoration, apply_edits
 
 def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, signature: str,
                  calibration: Calibration | None = None, topics: Topics | None = None,
-                 corpus: Agreement | None = None) -> Restoration:
+                 corpus: Agreement | None = None, neural=None, profile=None) -> Restoration:
     calibration = calibration or Calibration.identity()
     document = tokenize(text)
     words = sum(1 for t in document.tokens if is_word(t.text))
     if not looks_english(document):
         return Restoration(text, text, (), 0.0, signature)
-    found = list(proposals(document, lm, table, settings, topics, corpus))
+    found = list(proposals(document, lm, table, settings, topics, corpus, neural=neural, profile=profile))
     scores = iter(calibration.confidences([e for p in found for _c, e in p.readings if e is not None]))
     edits: list[Edit] = []
     for proposal in found:

@@ -13,6 +13,10 @@ CATALOGUE = {
     "E020": "bad model or data file format",
     "E021": "the calibration does not fit this model; refit it with scripts/calibrate.py --model DIR "
             "(README: How the models are built)",
+    "E022": "encoder files do not belong together (vocabulary, weights, data pack, channel table); export "
+            "them again with scripts/export_encoder.py or repack with scripts/pack_encoder_data.py",
+    "E023": "the profile was learned with another model; learn it again on this model with `unspin learn`, "
+            "or restore with the model it names (`unspin profile show`)",
     "E030": "bad argument",
     "E031": "bad setting; see unspin.Settings for the allowed values",
     "E040": "server busy: every restore slot is taken; retry later or start more workers",
@@ -21,6 +25,7 @@ CATALOGUE = {
     "E043": "internal error; please report the input that caused it",
     "E050": "unknown name: choose one of the registered names listed",
     "E051": "bad registration: every entry needs a unique name, a loader, its files and a description",
+    "E060": "building the neural encoder needs torch: pip install -e '.[encoder]' (torch==2.13.0, CPU)",
 }
 
 # What an HTTP client can do about an error: the catalogue's remedies name command-line flags.

@@ -143,6 +143,44 @@ def _component(sites: list[GoldEdit], index: int, touching: list[list[Edit]]) ->
     return sorted(group)
 
 
+def runs(gold: SpunText) -> list[list[GoldEdit]]:
+    """The gold edits grouped into sites as a reader sees them: runs of adjacent edits with
+    nothing but whitespace between them ("erstwhile sergeant successful" is one site when
+    two of its words were spun)."""
+    grouped: list[list[GoldEdit]] = []
+    for edit in sorted(gold.edits, key=lambda g: g.spun_start):
+        if grouped and not gold.spun[grouped[-1][-1].spun_end : edit.spun_start].strip():
+            grouped[-1].append(edit)
+        else:
+            grouped.append([edit])
+    return grouped
+
+
+def judge_runs(gold: SpunText, restoration: Restoration) -> list[Judgement]:
+    """Verdicts per site (``runs``): FIXED when every edit of the run is fixed, MISSED when
+    none is touched, else WRONG (a half-repaired phrase is still broken); false edits as
+    ``judge``."""
+    per_edit = judge(gold, restoration)
+    by_start = {j.start: j for j in per_edit if j.kind != "false"}
+    judged = [j for j in per_edit if j.kind == "false"]
+    for run in runs(gold):
+        members = [by_start[edit.spun_start] for edit in run]
+        kinds = {j.kind for j in members}
+        kind = kinds.pop() if len(kinds) == 1 else "wrong"
+        first, last = members[0], members[-1]
+        judged.append(Judgement(kind, first.start, last.end, gold.spun[first.start : last.end],
+                                " ".join(j.restored for j in members), " ".join(j.original for j in members),
+                                "+".join(j.relation for j in members), first.context))
+    return sorted(judged, key=lambda j: (j.start, j.end))
+
+
+def unspun_words(gold: SpunText) -> int:
+    """Word tokens of the spun text outside every gold edit (what a false edit there damages)."""
+    spans = [(e.spun_start, e.spun_end) for e in gold.edits]
+    return sum(1 for t in tokenize(gold.spun).tokens
+               if is_word(t.text) and not any(s <= t.start < e for s, e in spans))
+
+
 def snippet(text: str, start: int, end: int) -> str:
     left = text[max(0, start - CONTEXT_CHARS) : start]
     right = text[end : end + CONTEXT_CHARS]

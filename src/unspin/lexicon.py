@@ -2,7 +2,9 @@
 
 The table (``channel.tsv.gz``, built by scripts/build_lexicon.py from WordNet 3.0) holds
 rows ``original -> replacement`` with the relation that links them.  The restorer reads
-it backwards (what could this observed word have been?), the simulator forwards.
+it backwards (what could this observed word have been?), the simulator forwards.  The Moby
+thesaurus (``thesaurus.tsv.gz``, scripts/build_thesaurus.py) has the same format; ``merge``
+reads several tables as one (the phrase channel reads WordNet and Moby together).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import gzip
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from unspin import relations
 from unspin.data import model_file
@@ -63,12 +66,13 @@ def _share(link: Link, total: dict[str, float], has_digits: bool) -> float:
     return rest * link.weight / total[link.original]
 
 
-def grouped_lines(links: list[Link]) -> list[str]:
-    """The /2 format's body: ``replacement TAB (original TAB relation TAB via TAB share)...``."""
+def grouped_lines(links: list[Link], digits: int = 6) -> list[str]:
+    """The /2 format's body: ``replacement TAB (original TAB relation TAB via TAB share)...``
+    (shares to ``digits`` significant digits)."""
     by_replacement: dict[str, list[Link]] = {}
     for link in with_shares(links):
         by_replacement.setdefault(link.replacement, []).append(link)
-    return [replacement + "".join(f"\t{l.original}\t{l.relation}\t{l.via}\t{l.share:.6g}" for l in rows)
+    return [replacement + "".join(f"\t{l.original}\t{l.relation}\t{l.via}\t{l.share:.{digits}g}" for l in rows)
             for replacement, rows in sorted(by_replacement.items())]
 
 
@@ -88,6 +92,7 @@ class Lexicon:
         self._lines = lines
         self._originals = originals or frozenset()
         self._parsed: dict[str, list[Link]] = {}
+        self._ranked: dict[str, list[Link]] = {}
         self._forward: dict[str, list[Link]] | None = None
         self.max_replacement_words = max((key.count(" ") + 1 for key in lines), default=1)
 
@@ -130,6 +135,13 @@ class Lexicon:
         return [Link(fields[i], replacement, fields[i + 1], fields[i + 2], float(fields[i + 3]))
                 for i in range(1, len(fields), 4)]
 
+    def ranked_backward(self, observed: str) -> list[Link]:
+        """``backward(observed)``, likeliest original first (by share; cached)."""
+        hit = self._ranked.get(observed)
+        if hit is None:
+            hit = self._ranked[observed] = sorted(self.backward(observed), key=lambda link: -link.share)
+        return hit
+
     def forward(self, original: str) -> list[Link]:
         """What a spinner may write for ``original`` (parses the whole table once)."""
         if self._forward is None:
@@ -150,6 +162,10 @@ class Lexicon:
     def spinnable(self, original: str) -> bool:
         return original in self._originals
 
+    def originals(self) -> frozenset[str]:
+        """Every original the table can spin (words and phrases)."""
+        return self._originals
+
     def share(self, link: Link) -> float:
         """q(replacement | original)."""
         return link.share
@@ -161,6 +177,92 @@ class Lexicon:
         return sum(line.count("\t") // 4 for line in self._lines.values())
 
 
+class MergedLexicon(Lexicon):
+    """Several channel tables read as one (see ``merge``); rows are combined on lookup."""
+
+    def __init__(self, parts: Sequence[Lexicon], weights: Sequence[float], name: str | None = None) -> None:
+        if len(parts) != len(weights) or not parts:
+            raise UnspinError("E030", "merge needs at least one channel table and one weight per table")
+        self.parts = tuple(parts)
+        self.weights = tuple(float(w) for w in weights)
+        self.name = name or "+".join(part.name for part in parts)
+        self._parsed: dict[str, list[Link]] = {}
+        self._ranked: dict[str, list[Link]] = {}
+        self._forward: dict[str, list[Link]] = {}
+        self._replacements: frozenset[str] | None = None
+        self.max_replacement_words = max(part.max_replacement_words for part in parts)
+
+    def __getstate__(self) -> dict:
+        """Pickled without the combined-row caches (the parts drop their own)."""
+        return {**self.__dict__, "_parsed": {}, "_ranked": {}, "_forward": {}, "_replacements": None}
+
+    def _mass(self, original: str) -> float:
+        return sum(w for part, w in zip(self.parts, self.weights) if part.spinnable(original))
+
+    def _combined(self, found: list[tuple[Link, float]]) -> list[Link]:
+        """One link per (original, replacement): shares add up, the larger part names it."""
+        merged: dict[tuple[str, str], tuple[Link, float, float]] = {}
+        for link, weight in found:
+            share = link.share * weight / (self._mass(link.original) or weight)
+            key = (link.original, link.replacement)
+            held = merged.get(key)
+            if held is None:
+                merged[key] = (link, share, share)
+            else:
+                best, best_share, total = held
+                merged[key] = (link, share, total + share) if share > best_share else (best, best_share, total + share)
+        return [Link(link.original, link.replacement, link.relation, link.via, total)
+                for link, _best, total in merged.values()]
+
+    def backward(self, observed: str) -> list[Link]:
+        hit = self._parsed.get(observed)
+        if hit is None:
+            hit = self._parsed[observed] = self._combined(
+                [(link, w) for part, w in zip(self.parts, self.weights) for link in part.backward(observed)])
+        return hit
+
+    def forward(self, original: str) -> list[Link]:
+        hit = self._forward.get(original)
+        if hit is None:
+            hit = self._forward[original] = self._combined(
+                [(link, w) for part, w in zip(self.parts, self.weights) for link in part.forward(original)])
+        return hit
+
+    def replacements(self):
+        if self._replacements is None:
+            self._replacements = frozenset().union(*(part.replacements() for part in self.parts))
+        return self._replacements
+
+    def is_replacement(self, observed: str) -> bool:
+        return any(part.is_replacement(observed) for part in self.parts)
+
+    def spinnable(self, original: str) -> bool:
+        return any(part.spinnable(original) for part in self.parts)
+
+    def originals(self) -> frozenset[str]:
+        return frozenset().union(*(part.originals() for part in self.parts))
+
+    def links(self) -> list[Link]:
+        return [link for observed in sorted(self.replacements()) for link in self.backward(observed)]
+
+    def __len__(self) -> int:
+        return len(self.links())
+
+
+def merge(*parts: Lexicon, weights: Sequence[float] | None = None, name: str | None = None) -> Lexicon:
+    """Channel tables (the WordNet channel, the Moby thesaurus) as one lexicon.
+
+    A spinner that meets ``original`` picks a table with probability proportional to its
+    weight among the tables that list ``original``, then a row of that table:
+    q(r | o) = sum_t w_t q_t(r | o) / sum_t w_t [o in t].  A row in several tables becomes
+    one link (shares added; the relation of the table that gives it the most).  Nothing
+    is parsed up front: rows are combined when they are looked up.
+
+        lexicon = merge(Lexicon.load(folder / "channel.tsv.gz"), Lexicon.load(folder / "thesaurus.tsv.gz"))
+    """
+    return MergedLexicon(parts, weights if weights is not None else [1.0] * len(parts), name)
+
+
 def load_wordnet(folder: Path) -> Lexicon:
     """The model folder's WordNet channel table (channel.tsv.gz, scripts/build_lexicon.py)."""
     return Lexicon.load(model_file(folder, "channel.tsv.gz"))
@@ -169,3 +271,14 @@ def load_wordnet(folder: Path) -> Lexicon:
 channel_sources.register("wordnet", load=load_wordnet, files=("channel.tsv.gz",),
                          description="WordNet 3.0 neighbours, number words and phrase rewrites "
                          "(scripts/build_lexicon.py)")
+
+
+
+def load_thesaurus(folder: Path) -> Lexicon:
+    """The model folder's Moby thesaurus table (thesaurus.tsv.gz, scripts/build_thesaurus.py)."""
+    return Lexicon.load(model_file(folder, "thesaurus.tsv.gz"))
+
+
+channel_sources.register("thesaurus", load=load_thesaurus, files=("thesaurus.tsv.gz",),
+                         description="Moby Thesaurus II (relation thesaurus; the phrase channel reads it "
+                         "with the WordNet channel, unspin.lexicon.merge)")

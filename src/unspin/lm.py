@@ -24,6 +24,9 @@ class LanguageModel(Protocol):
     def score(self, state: Hashable, word: str) -> tuple[float, Hashable]:
         """log10 P(word | state) and the state after ``word``."""
 
+    def null_state(self) -> Hashable:
+        """State with no context (the middle of a sentence whose start is not known)."""
+
     def end_score(self, state: Hashable) -> float:
         """log10 P(</s> | state)."""
 
@@ -32,6 +35,9 @@ class LanguageModel(Protocol):
 
     def unigram(self, word: str) -> float:
         """log10 P(word) with no context."""
+
+    def bigram_known(self, first: str, second: str) -> bool:
+        """Whether the model holds the bigram ``first second`` (it was seen in training)."""
 
 
 def sentence_log10(model: LanguageModel, words: list[str], eos: bool = True) -> float:
@@ -69,6 +75,11 @@ class KenLMModel:
         self._model.BeginSentenceWrite(state)
         return state
 
+    def null_state(self):
+        state = self._kenlm.State()
+        self._model.NullContextWrite(state)
+        return state
+
     def score(self, state, word: str):
         # No cache: a dict lookup keyed by (state, word) costs more than KenLM's own query.
         out = self._State()
@@ -83,6 +94,11 @@ class KenLMModel:
 
     def unigram(self, word: str) -> float:
         return self._model.score(word, bos=False, eos=False)
+
+    def bigram_known(self, first: str, second: str) -> bool:
+        scores = self._model.full_scores(f"{first} {second}", bos=False, eos=False)
+        next(scores)
+        return next(scores)[1] >= 2  # the n-gram length KenLM matched for the second word
 
 
 class ArpaModel:
@@ -132,6 +148,9 @@ class ArpaModel:
             backoff += self._backoff.get(context[start:], 0.0)
         return backoff + self._prob.get(("<unk>",), -100.0)
 
+    def null_state(self) -> tuple[str, ...]:
+        return ()
+
     def score(self, state: tuple[str, ...], word: str) -> tuple[float, tuple[str, ...]]:
         log10_prob = self._log10(state, word)
         known = word if (word,) in self._prob else "<unk>"
@@ -146,6 +165,9 @@ class ArpaModel:
 
     def unigram(self, word: str) -> float:
         return self._log10((), word)
+
+    def bigram_known(self, first: str, second: str) -> bool:
+        return (first, second) in self._prob
 
 
 def load(path: str | Path) -> LanguageModel:
@@ -164,5 +186,5 @@ def load_ngram(folder: Path) -> LanguageModel:
     return load(model_file(folder, "lm.binary" if (folder / "lm.binary").exists() else "lm.arpa"))
 
 
-scorers.register("ngram", load=load_ngram, files=("lm.binary", "lm.arpa"),
+scorers.register("ngram", load=load_ngram, files=("lm.binary", "lm.arpa"), language_model=True,
                  description="n-gram language model: KenLM binary, or an ARPA file read in pure Python")

@@ -29,5 +29,15 @@ def check_score(context, parameter, value):
 THRESHOLD = click.option("--threshold", type=float, default=None, callback=check_setting,
                          help="minimum confidence of an edit, 0 to 1 (default from Settings)")
 
+PHRASES = click.option("--phrases", is_flag=True, default=None,
+                       help="restore tortured terms too: the phrase channel (unspin.phrases; default from Settings)")
+
+SCORER = click.option("--scorer", type=click.Choice(["auto", "neural", "ngram"]), default=None,
+                      help="neural: read the encoder's evidence beside the n-gram model; ngram: the n-gram "
+                           "alone (fastest); auto (default): neural where the model has an encoder")
+
 QUIET = click.option("--quiet", "-q", is_flag=True,
                      help="no progress bar (it is drawn on stderr only when stderr is a terminal)")
+
+PROFILE = click.option("--profile", type=click.Path(exists=True, dir_okay=False), default=None,
+                       help="a spinner profile (unspin learn): restore with what it learned of the spinner")

@@ -19,6 +19,7 @@ from typing import Iterator, NamedTuple
 from unspin.candidates import ChannelParams, ReadingTable, lattice
 from unspin.decode import best_path, posteriors
 from unspin.evidence import Agreement, DocumentFacts, Evidence, document_facts, readings
+from unspin.evidence.neural import assess
 from unspin.lm import LanguageModel
 from unspin.tokenize import is_word, sentences
 from unspin.topics import Topics
@@ -103,15 +104,30 @@ class Proposal:
 
 
 def proposals(document, lm: LanguageModel, table: ReadingTable, settings,
-              topics: Topics | None = None, corpus: Agreement | None = None) -> Iterator[Proposal]:
+              topics: Topics | None = None, corpus: Agreement | None = None,
+              neural=None, profile=None) -> Iterator[Proposal]:
     """Decode the document in two passes and yield every span the best path changes, and
     every other occurrence of a word it changes somewhere (in the document, or with
-    ``corpus``, anywhere in the corpus that ``gather`` read)."""
-    facts, decoded = decode(document, lm, table, settings, topics)
-    changed = changed_sites(decoded, lm, corpus.totals.keys() if corpus is not None else ())
+    ``corpus``, anywhere in the corpus that ``gather`` read).  With ``neural`` (a loaded
+    encoder), its reading scores and detection join the evidence (one pass per document).
+
+    ``profile`` (a ``profiles.Profile``), when the document fits it (``Profile.view``),
+    replaces the generic channel of its lowercase words with the learned one and has every
+    occurrence of a word it reads as spun read again."""
+    if profile is not None:
+        profile = profile.view(document)  # None: a profile never touches text it does not fit
+    facts, decoded = decode(document, lm, table, settings, topics, profile)
+    also = corpus.totals.keys() if corpus is not None else profile.also(document) if profile is not None else ()
+    changed = changed_sites(decoded, lm, also)
     agreement = corpus if corpus is not None else Agreement.of(changed, facts.counts)
+    if profile is not None and corpus is None:
+        # The profile speaks through the channel (the posteriors already carry it); its own
+        # agreement sums on top counted it twice (bench/NOTES.md), so only the source is marked.
+        agreement.corpus = Agreement.PROFILE
+    view = assess(neural, [item.tokens for item in decoded], changed) if neural is not None and changed else None
     for site in changed:
-        yield Proposal(site.tokens, site.arc.begin, site.arc.end, site.keep, readings(site, facts, agreement))
+        yield Proposal(site.tokens, site.arc.begin, site.arc.end, site.keep,
+                       readings(site, facts, agreement, neural=view, profile=profile))
 
 
 def gather(documents, lm: LanguageModel, table: ReadingTable, settings) -> Agreement:
@@ -129,12 +145,13 @@ def gather(documents, lm: LanguageModel, table: ReadingTable, settings) -> Agree
 
 
 def decode(document: Document, lm: LanguageModel, table: ReadingTable, settings,
-           topics: Topics | None) -> tuple[DocumentFacts, list[Decoded]]:
+           topics: Topics | None, profile=None) -> tuple[DocumentFacts, list[Decoded]]:
     """The two passes over one document: its facts and its sentences decoded.
 
-    Pass one (skipped when the settings fix the spin rate) reads a quarter of the candidates
-    and counts what it restores: the document's spin rate and pooled evidence.  Pass two
-    decodes with both."""
+    Pass one (skipped when the settings fix the spin rate) reads a quarter of the candidates,
+    and words only (no phrase arcs), and counts what it restores: the document's spin rate and
+    pooled evidence.  Pass two decodes with both (and phrase arcs when ``settings.phrases``).
+    Both read lowercase words with ``profile``'s channel when given."""
     lexicon = table.lexicon
     pieces = [document.tokens[b:e] for b, e in chunks(document)]
     spinnable = sum(1 for t in document.tokens if is_word(t.text) and lexicon.is_replacement(t.norm))
@@ -143,7 +160,8 @@ def decode(document: Document, lm: LanguageModel, table: ReadingTable, settings,
     bonus: dict = {}
     if rate is None:
         # a cheaper first pass: it only has to count restorations
-        params = ChannelParams(PRIOR_RATE, max(4, settings.max_candidates // FIRST_PASS_SHARE), {})
+        params = ChannelParams(PRIOR_RATE, max(4, settings.max_candidates // FIRST_PASS_SHARE), {}, context=False,
+                               phrases=False, profile=profile)
         for tokens in pieces:
             _arcs, path, _states = decode_sentence(tokens, lm, table, params, max(2, settings.beam_size // 2))
             for arc in path:
@@ -152,7 +170,8 @@ def decode(document: Document, lm: LanguageModel, table: ReadingTable, settings,
         rate = estimate_rate(spinnable, sum(pairs.values()))
         bonus = pool(pairs)
     facts = document_facts(document, lexicon, lm, rate, pairs, topics)
-    params = ChannelParams(rate, settings.max_candidates, bonus, facts.present)
+    params = ChannelParams(rate, settings.max_candidates, bonus, facts.present, phrases=settings.phrases,
+                           profile=profile)
     return facts, [Decoded(tokens, *decode_sentence(tokens, lm, table, params, settings.beam_size)) for tokens in pieces]
 
 
@@ -177,4 +196,6 @@ def site_at(tokens, arcs, path, states, index: int, lm: LanguageModel) -> Site:
     arc = path[index]
     ranked = tuple(posteriors(lm, path, states, index, rivals(arcs, tokens, arc)))
     keep = sum(p for a, p in ranked if a.candidate.relation == "keep")
-    return Site(tokens, arc, ranked, keep)
+    neighbours = sum(1 for other in (index - 1, index + 1)
+                     if 0 <= other < len(path) and path[other].candidate.relation != "keep")
+    return Site(tokens, arc, ranked, keep, neighbours)

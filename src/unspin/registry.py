@@ -2,17 +2,17 @@
 
 Each kind has one registry.  An entry has a name, a loader (``load(folder)`` reads what the
 entry needs from a model folder), the manifest names of the files it reads, and a one-line
-description; families add their planner and a few facts.  The module that defines an entry
-registers it::
+description; families add their planner and a few facts, scorers whether they are a language
+model.  The module that defines an entry registers it::
 
     families.register("wordnet", load=load, plan=plan, files=("channel.tsv.gz",), coverage=0.639,
                       independent=False, description="...")
 
-A registry imports its provider modules (``unspin.families``, ``unspin.lm``,
-``unspin.lexicon``) the first time it is asked for a name, so importing this module loads
-nothing.  Adding a family is one module in ``unspin/families/`` plus its import line in
-``unspin/families/__init__.py``; adding a scorer or channel source is one module plus its
-name in the registry's ``providers`` below.
+A registry imports its provider modules (``unspin.families``; ``unspin.lm`` and
+``unspin.scorers.neural``; ``unspin.lexicon``) the first time it is asked for a name, so
+importing this module loads nothing.  Adding a family is one module in ``unspin/families/``
+plus its import line in ``unspin/families/__init__.py``; adding a scorer or channel source is
+one module plus its name in the registry's ``providers`` below.
 """
 
 from __future__ import annotations
@@ -40,6 +40,17 @@ class Family(Entry):
     plan: Callable
     coverage: float | None  # share of word tokens changed when every type it can touch is spun
     independent: bool  # True when it reads none of the restorer's own channel tables
+    fitted: bool = True  # False: held out of every calibration fit (scripts/calibrate.py), so
+    # that one family measures the restorer on text no fit has seen
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scorer(Entry):
+    """A scorer: ``load(folder)`` gives a ``unspin.lm.LanguageModel`` that the decoder runs on
+    (``language_model`` True: the n-gram), or evidence read beside one (False: the neural
+    encoder, which scores the readings the n-gram's lattice proposes)."""
+
+    language_model: bool
 
 
 class Registry:
@@ -114,5 +125,5 @@ def _origin(function: Callable) -> str:
 
 
 families = Registry("spinner family", Family, providers=("unspin.families",))
-scorers = Registry("scorer", Entry, providers=("unspin.lm",))
+scorers = Registry("scorer", Scorer, providers=("unspin.lm", "unspin.scorers.neural"))
 channel_sources = Registry("channel source", Entry, providers=("unspin.lexicon",))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from unspin import __version__
 from unspin.calibration import Calibration
-from unspin.candidates import MAX_READINGS, ReadingTable
+from unspin.candidates import RANKED_READINGS, ReadingTable
 from unspin.data import data_dir, read_manifest
 from unspin.errors import UnspinError
 from unspin.lexicon import Lexicon
@@ -25,6 +25,9 @@ from unspin.types import Restoration
 
 if TYPE_CHECKING:
     from unspin.evidence import Agreement
+    from unspin.phrases import PhraseCalibration, PhraseChannel
+    from unspin.profiles import Profile
+    from unspin.profiles.learning import Observations
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,14 @@ class Settings:
     max_candidates: int = 40
     spin_rate: float | None = None  # None: estimate from the document itself
     alternatives: int = 3
+    # Restore tortured terms through the phrase channel (unspin.phrases; the model folder needs
+    # its term inventory).  Off by default until the word calibration is refit with it: it
+    # costs speed and, on wordnet-spun news, a little F0.5 (bench/phrases_bench.py).
+    phrases: bool = False
+    # The neural scorer (unspin.scorers.neural, issue 12): "neural" reads its evidence beside the
+    # n-gram model (the folder must have an encoder), "ngram" is the fastest path without it,
+    # "auto" is "neural" where the folder has an encoder, else "ngram" (the signature says which).
+    scorer: str = "auto"
 
     def __post_init__(self) -> None:
         """Refuse impossible values: the one check behind the function, the class, CLI and HTTP."""
@@ -54,6 +65,9 @@ class Settings:
         return dataclasses.replace(base or cls(), **changes)
 
 
+SCORERS = ("auto", "neural", "ngram")
+
+
 def _number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -69,6 +83,8 @@ _RULES = {
     "spin_rate": (lambda v: v is None or (_number(v) and 0 <= v <= 1),
                   "a finite number from 0 to 1, or None (estimate it from the document)"),
     "alternatives": (lambda v: _count(v) and 0 <= v <= 100, "a whole number from 0 to 100"),
+    "phrases": (lambda v: isinstance(v, bool), "True or False"),
+    "scorer": (lambda v: v in SCORERS, "one of " + ", ".join(SCORERS)),
 }
 
 
@@ -77,20 +93,30 @@ class Restorer:
 
     def __init__(self, model: str | Path | None = None, lm: LanguageModel | None = None,
                  lexicon: Lexicon | None = None, corpus: "Agreement | None" = None,
-                 scorer: str = "ngram", channel: str = "wordnet", **settings) -> None:
+                 language_model: str = "ngram", channel: str = "wordnet",
+                 profile: "Profile | str | Path | None" = None,
+                 profiles: "dict[str, Profile | str | Path] | None" = None, **settings) -> None:
         self.settings = Settings.of(**settings)
         self.folder = data_dir(model)
-        self.scorer = scorers.get(scorer)  # unless ``lm`` is given, loads the LM from the folder
+        self.language_model = scorers.get(language_model)  # unless ``lm`` is given, loads the LM
+        if not self.language_model.language_model:
+            raise UnspinError("E030", f"the {language_model} scorer is evidence read beside the n-gram model, "
+                              "not a language model the decoder runs on: use the setting scorer="
+                              f"'{language_model}' for it, and language_model='ngram'")
         self.channel = channel_sources.get(channel)  # unless ``lexicon`` is given
         self._lm = lm
         self._lexicon = lexicon
         self._injected = (lm, lexicon)  # what was given rather than loaded from the folder
         self.corpus = corpus  # corpus mode: what the whole crawl says (see gather)
+        self._encoder = None  # the neural scorer, loaded by the first restore that reads it
+        self.profile = _loaded(profile)  # a spinner profile every restore uses (unspin learn)
+        # named profiles a restore may ask for (``restore(text, profile="site-a")``; the server's)
+        self.profiles = {name: _loaded(given, name) for name, given in (profiles or {}).items()}
 
     @property
     def lm(self) -> LanguageModel:
         if self._lm is None:
-            self._lm = self.scorer.load(self.folder)
+            self._lm = self.language_model.load(self.folder)
         return self._lm
 
     @property
@@ -101,8 +127,51 @@ class Restorer:
 
     @functools.cached_property
     def table(self) -> ReadingTable:
-        """Cached readings of observed words (grows as texts are restored)."""
-        return ReadingTable(self.lexicon, self.lm, max(MAX_READINGS, self.settings.max_candidates))
+        """Cached readings of observed words (grows as texts are restored); with the phrase
+        channel attached when the restorer's settings ask for phrases."""
+        table = ReadingTable(self.lexicon, self.lm, max(RANKED_READINGS, self.settings.max_candidates))
+        return self._with_phrases(table) if self.settings.phrases else table
+
+    @functools.cached_property
+    def phrase_channel(self) -> "PhraseChannel":
+        """The phrase channel (unspin.phrases): the folder's term inventory and phrase model,
+        the lexicon and the Moby thesaurus read as one.  E001 where the folder has no inventory."""
+        from unspin.phrases import PhraseChannel
+
+        return PhraseChannel.load(self.folder, self.lexicon, self.lm)
+
+    def _with_phrases(self, table: ReadingTable) -> ReadingTable:
+        """``table`` with the phrase channel attached (loaded by the first restore that asks for it)."""
+        if table.phrases is None:
+            table.phrases = self.phrase_channel
+        return table
+
+    def _confidence(self, settings: Settings) -> "Calibration | PhraseCalibration":
+        """What gives each reading its confidence: the calibration, and with phrases on the
+        phrase trees for phrase readings."""
+        return self.phrase_channel.calibrated(self.calibration) if settings.phrases else self.calibration
+
+    def encoder(self, settings: Settings | None = None):
+        """The neural scorer a restore with ``settings`` reads (None for the n-gram alone),
+        loaded once from the folder.  "auto" reads it where the folder has one and the
+        calibration was fitted with it; "neural" insists (E001 without an encoder, E021 when the
+        calibration was fitted without this one)."""
+        from unspin.scorers.neural import MODEL_FILE
+
+        wanted = (settings or self.settings).scorer
+        if wanted == "ngram":
+            return None
+        fitted = (self.calibration.fitted_on or {}).get("encoder") if self.calibration.roots is not None else None
+        if wanted == "auto" and (fitted is None or not (self.folder / MODEL_FILE).exists()):
+            return None
+        if self._encoder is None:
+            encoder = scorers.get("neural").load(self.folder)
+            shipped = read_manifest(self.folder)["files"].get(MODEL_FILE, {}).get("sha256")
+            if self.calibration.roots is not None and (fitted is None or fitted.get("sha256") != shipped):
+                raise UnspinError("E021", f"{self.folder / CALIBRATION_FILE} was not fitted with "
+                                  f"{self.folder / MODEL_FILE} (refit it with scripts/calibrate.py)")
+            self._encoder = encoder
+        return self._encoder
 
     @functools.cached_property
     def calibration(self) -> Calibration:
@@ -119,33 +188,121 @@ class Restorer:
         return describe(self.folder, self.lexicon.name, lm_name, self.lm.order,
                         self.calibration.roots is not None, self.topics is not None, self.settings)
 
-    def describe(self, settings: Settings | None = None, corpus: bool = False) -> Signature:
-        """What a restore with ``settings`` (default: the restorer's) produces its result with."""
-        return self._described.with_settings(settings or self.settings, corpus)
+    def describe(self, settings: Settings | None = None, corpus: bool = False,
+                 profile: "Profile | None" = None) -> Signature:
+        """What a restore with ``settings`` (default: the restorer's) and ``profile``
+        produces its result with."""
+        settings = settings or self.settings
+        described = self._described.with_settings(settings, corpus)
+        described = described.with_encoder(self.folder if self.encoder(settings) is not None else None)
+        described = described.with_phrases(self.folder) if settings.phrases else described
+        return dataclasses.replace(described, profile=profile.stamp) if profile is not None else described
 
     @functools.cached_property
     def signature(self) -> str:
-        """The signature string of a restore with the restorer's own settings."""
-        return str(self._described)
+        """The signature string of a restore with the restorer's own settings and profile."""
+        return str(self.describe(profile=self.profile))
 
     def info(self) -> dict:
         """Version, model files with checksums, and the signature."""
         return {"version": __version__, "model_folder": str(self.folder),
                 "files": read_manifest(self.folder)["files"], "signature": self.signature}
 
-    def restore(self, text: str, **overrides) -> Restoration:
+    def restore(self, text: str, profile: "Profile | str | None" = None, **overrides) -> Restoration:
+        """Restore ``text``; ``profile``: a Profile, or the name of one of ``profiles``
+        (default: the restorer's own ``profile``, if any)."""
         from unspin.edits import restore_text
 
         settings = Settings.of(self.settings, **overrides) if overrides else self.settings
-        signature = str(self.describe(settings, corpus=self.corpus is not None))
-        return restore_text(text, self.lm, self.table, settings, signature, self.calibration, self.topics,
-                            self.corpus)
+        chosen = self.chosen_profile(profile)
+        signature = str(self.describe(settings, corpus=self.corpus is not None, profile=chosen))
+        table = self._with_phrases(self.table) if settings.phrases else self.table
+        return restore_text(text, self.lm, table, settings, signature, self._confidence(settings), self.topics,
+                            self.corpus, self.encoder(settings), chosen)
+
+    def chosen_profile(self, profile: "Profile | str | None" = None) -> "Profile | None":
+        """The profile a restore uses: ``profile`` (a Profile or a name of ``profiles``), else
+        the restorer's own; E050 for an unknown name, E023 for a profile learned with
+        another model."""
+        if profile is None:
+            chosen = self.profile
+        elif isinstance(profile, str):
+            chosen = self.profiles.get(profile)
+            if chosen is None:
+                raise UnspinError("E050", f"unknown profile {profile!r}; known: "
+                                  f"{', '.join(sorted(self.profiles)) or 'none'}")
+        else:
+            chosen = profile
+        if chosen is not None and id(chosen) not in self._checked:
+            self._check(chosen)
+        return chosen
+
+    @functools.cached_property
+    def _checked(self) -> set:
+        return set()
+
+    def _check(self, profile: "Profile") -> None:
+        """Refuse (E023) a profile learned with another lexicon or language model."""
+        learned = profile.header.get("model")
+        if learned:
+            signature = self._described
+            here = {"lexicon": str(signature.lexicon), "lm": str(signature.lm), "lm_order": signature.lm_order}
+            different = [key for key in here if learned.get(key) != here[key]]
+            if different:
+                raise UnspinError("E023", f"profile {profile.name} was learned with "
+                                  + ", ".join(f"{key} {learned.get(key)}" for key in different)
+                                  + "; this restorer has " + ", ".join(f"{key} {here[key]}" for key in different))
+        self._checked.add(id(profile))
 
     def with_corpus(self, corpus: "Agreement | None") -> "Restorer":
         """This restorer (sharing its loaded model) restoring with ``corpus``."""
         other = copy.copy(self)
         other.corpus = corpus
         return other
+
+    def with_profile(self, profile: "Profile | str | Path | None") -> "Restorer":
+        """This restorer (sharing its loaded model) restoring with ``profile``."""
+        other = copy.copy(self)
+        other.profile = _loaded(profile)
+        other.__dict__.pop("signature", None)
+        return other
+
+    def observe(self, texts) -> "Observations":
+        """What learning a profile reads from these texts (``profiles.learning.observe``),
+        decoded with the restorer's profile, if any (the one being updated)."""
+        from unspin.profiles.learning import observe
+        from unspin.tokenize import tokenize
+
+        if self.profile is not None:
+            self.chosen_profile()
+        return observe((tokenize(text) for text in texts), self.lm, self.table, self.settings, self.profile)
+
+    def learn(self, texts, workers: int = 1, update: "Profile | str | Path | None" = None,
+              name: str = "profile", rounds: int = 1, **options) -> "Profile":
+        """Learn a profile of the spinner that wrote ``texts`` (``profiles.learning``);
+        ``update``: a profile to add these texts to; ``rounds``: how many times the texts are
+        decoded (each round with the profile of the one before).  ``options``:
+        ``iterations``, ``tolerance``, ``report(iteration, change)``."""
+        import time
+
+        from unspin.profiles.learning import estimate, header
+
+        began = time.perf_counter()
+        prior = _loaded(update)
+        texts = list(texts)
+        decoder = prior
+        for _round in range(rounds):
+            observer = self.with_profile(decoder)
+            if workers <= 1 or len(texts) <= 1:
+                observations = observer.observe(texts)
+            else:
+                from unspin.batch import observe_parallel
+
+                observations = observe_parallel(texts, workers, observer.spec())
+            profile, changes = estimate(observations, prior, **options)
+            decoder = profile
+        profile.header = header(self, observations, changes, time.perf_counter() - began, prior, name)
+        return profile
 
     def gather(self, texts) -> "Agreement":
         """Corpus mode, pass one: what these texts say about every word they change.
@@ -177,8 +334,8 @@ class Restorer:
                                       f"worker processes ({error}); use workers=1, or inject one that pickles "
                                       "(KenLMModel and ArpaModel travel as their file path)") from None
         settings = Settings.of(self.settings, **overrides) if overrides else self.settings
-        return RestorerSpec(str(self.folder), settings, self.scorer.name, self.channel.name, *self._injected,
-                            self.corpus)
+        return RestorerSpec(str(self.folder), settings, self.language_model.name, self.channel.name, *self._injected,
+                            self.corpus, self.profile, self.profiles)
 
     def restore_many(self, texts, workers: int = 1, corpus: bool = False, **overrides) -> list[Restoration]:
         """Restore many texts, in ``workers`` processes that each build this restorer once
@@ -206,15 +363,27 @@ class RestorerSpec:
 
     folder: str
     settings: Settings
-    scorer: str
+    language_model: str
     channel: str
     lm: LanguageModel | None = None
     lexicon: Lexicon | None = None
     corpus: "Agreement | None" = None
+    profile: "Profile | None" = None
+    profiles: dict | None = None
 
     def build(self) -> Restorer:
-        return Restorer(self.folder, lm=self.lm, lexicon=self.lexicon, corpus=self.corpus, scorer=self.scorer,
-                        channel=self.channel, **dataclasses.asdict(self.settings))
+        return Restorer(self.folder, lm=self.lm, lexicon=self.lexicon, corpus=self.corpus,
+                        language_model=self.language_model, channel=self.channel, profile=self.profile,
+                        profiles=self.profiles, **dataclasses.asdict(self.settings))
+
+
+def _loaded(profile, name: str | None = None) -> "Profile | None":
+    """A Profile as given, or read from a path (named ``name``)."""
+    if profile is None or not isinstance(profile, (str, Path)):
+        return profile
+    from unspin.profiles import read
+
+    return read(profile, name)
 
 
 @functools.lru_cache(maxsize=4)

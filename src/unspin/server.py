@@ -16,6 +16,7 @@ import os
 import socket
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from typing import Literal
 from importlib import resources
 
 import click
@@ -164,17 +165,31 @@ def _page_files() -> dict:
     return {route: (folder.joinpath(name).read_bytes(), kind) for route, (name, kind) in STATIC.items()}
 
 
-def _restore(restorer, text: str, **settings) -> dict:
+def _restore(restorer, text: str, profile: str | None = None, **settings) -> dict:
+    if profile is not None:
+        settings["profile"] = profile
     return restorer.restore(text, **settings).to_dict()
 
 
-def _scores(restorer, texts: list[str]) -> list[float]:
+def _scores(restorer, texts: list[str], profile: str | None = None) -> list[float]:
+    if profile is not None:
+        return [restorer.restore(text, profile=profile).spun_score if text else 0.0 for text in texts]
     scorer = getattr(restorer, "detect", None) or (lambda text: restorer.restore(text).spun_score)
     return [scorer(text) if text else 0.0 for text in texts]
 
 
+def _attributions(restorer, texts: list[str]) -> list[dict]:
+    """The profile each text fits best (None: none), with its fit in bits."""
+    from unspin.profiles.attribution import attribute, fits
+    from unspin.tokenize import tokenize
+
+    found = [attribute(fits(tokenize(text), restorer.profiles)) for text in texts]
+    return [{"profile": a.profile, "fit": a.fit} for a in found]
+
+
 def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT,
-               concurrency: int = CONCURRENCY, model: str | None = None, factory: str | None = None):
+               concurrency: int = CONCURRENCY, model: str | None = None, factory: str | None = None,
+               profiles: dict[str, str] | None = None):
     """The FastAPI application.
 
     By default restorations run in ``concurrency`` worker processes, each holding
@@ -183,6 +198,8 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
     is killed and replaced, so the work stops at once (``supervisor.Supervisor``).  A
     ``restorer`` object given here (``restore(text, **settings)``, ``info()``, ``signature``)
     runs in threads instead, for tests and embedding; its timed-out calls run to their end.
+    ``profiles`` (name -> profile file) are loaded by every worker; a request names one in
+    its ``profile`` field (a restorer object given here brings its own ``profiles``).
     """
     import contextlib
 
@@ -198,9 +215,22 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
     if restorer is None:
         from unspin.supervisor import DEFAULT_FACTORY, Supervisor
 
-        runner = restorer = Supervisor(factory or DEFAULT_FACTORY, model, concurrency, timeout)
+        runner = restorer = Supervisor(factory or DEFAULT_FACTORY, model, concurrency, timeout, profiles)
     else:
         runner = Runner(restorer, timeout, concurrency)
+
+    def profile_list() -> list[dict]:
+        from unspin.supervisor import profiles_of
+
+        listed = getattr(restorer, "profile_list", None)
+        return listed if listed is not None else profiles_of(restorer)
+
+    def check_profile(name: str | None) -> None:
+        """422 (E050) for a profile the server does not hold, before any work."""
+        names = [p["name"] for p in profile_list()]
+        if name is not None and name not in names:
+            raise HTTPProblem(422, "E050", f"unknown profile {name!r}; this server holds: "
+                              f"{', '.join(names) or 'none'} (see /v1/info)")
     page = _page_files()
 
     @contextlib.asynccontextmanager
@@ -238,19 +268,34 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
                            for p in problems)
         return _problem(422, "E030", f"{detail} (see /docs for the request format)")
 
+    profile_field = ("the name of a spinner profile this server holds (/v1/info lists them), to "
+                     "restore with what it learned of that spinner; default: none")
+
     class RestoreRequest(BaseModel):
         text: str = Field(description="the spun text; UTF-8, no NUL characters")
         threshold: float | None = Field(None, strict=True, description="minimum confidence of an "
                                         "edit, a finite number from 0 to 1 (default: the server's "
                                         "setting); anything else: 422")
+        scorer: Literal["auto", "neural", "ngram"] | None = Field(
+            None, description="neural: the encoder's evidence beside the n-gram model; ngram: the n-gram "
+                              "alone (fastest); auto: neural where the server's model has an encoder")
+        profile: str | None = Field(None, description=profile_field)
 
     RestorationOut = schema.restoration_model()  # its field lists live in unspin.schema
 
     class DetectRequest(BaseModel):
         texts: list[str]
+        profile: str | None = Field(None, description=profile_field)
+
+    class Attribution(BaseModel):
+        profile: str | None = Field(description="the profile the text fits best; null when none fits")
+        fit: float = Field(description="that profile's fit: log-likelihood ratio in bits of the text's "
+                           "words as its spinner's output against unspun")
 
     class DetectResponse(BaseModel):
         scores: list[float]
+        attributions: list[Attribution] | None = Field(None, description="per text, the profile it fits "
+                                                       "best (only when the server holds profiles)")
 
     async def restore_one(text: str, **settings) -> dict:
         check_text(text)
@@ -261,16 +306,26 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
     @app.post("/v1/restore", operation_id="restore", responses={200: {"model": RestorationOut}})
     async def restore(body: RestoreRequest):
         """Restore spun text; edit offsets are Unicode code points into `text`."""
-        settings = {} if body.threshold is None else {"threshold": body.threshold}
+        settings = {name: value for name, value in (("threshold", body.threshold), ("scorer", body.scorer))
+                    if value is not None}
         Settings.of(**settings)  # E031 (422) for an impossible value, before any work
+        check_profile(body.profile)
+        if body.profile is not None:
+            settings["profile"] = body.profile
         return JSONResponse(await restore_one(body.text, **settings), headers=HEADERS)
 
-    @app.post("/v1/detect", operation_id="detect", response_model=DetectResponse)
+    @app.post("/v1/detect", operation_id="detect", response_model=DetectResponse,
+              response_model_exclude_unset=True)
     async def detect(body: DetectRequest):
-        """How likely each document is spun, 0..1."""
+        """How likely each document is spun, 0..1; with profiles on the server, also the
+        profile each document fits best."""
         for text in body.texts:
             check_text(text)
-        return {"scores": await runner.run(_scores, body.texts)}
+        check_profile(body.profile)
+        answer = {"scores": await runner.run(_scores, body.texts, body.profile)}
+        if profile_list():
+            answer["attributions"] = await runner.run(_attributions, body.texts)
+        return answer
 
     @app.get("/healthz", operation_id="health")
     async def health():
@@ -283,6 +338,7 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
         public = {key: value for key, value in restorer.info().items() if key != "model_folder"}
         settings = getattr(restorer, "settings", None)
         public["settings"] = dataclasses.asdict(settings if isinstance(settings, Settings) else Settings())
+        public["profiles"] = profile_list()
         return public
 
     async def lt_check(params: dict) -> dict:
@@ -365,6 +421,32 @@ def app_from_environment():
     return create_app(**json.loads(os.environ.get(SETTINGS_VARIABLE, "{}")))
 
 
+def _named_profiles(context, parameter, values) -> dict[str, str]:
+    """click callback: ``NAME=PATH`` options -> {name: absolute path}; a usage error (exit 2)
+    for a malformed or repeated name or a missing file."""
+    found: dict[str, str] = {}
+    for value in values:
+        name, equals, path = value.partition("=")
+        if not equals or not name or not path:
+            raise click.BadParameter(f"{value!r}: write NAME=PATH (e.g. site-a=site-a.tsv.gz)")
+        if name in found:
+            raise click.BadParameter(f"{name!r} is given twice")
+        if not os.path.isfile(path):
+            raise click.BadParameter(f"{path}: no such profile file")
+        found[name] = os.path.abspath(path)
+    return found
+
+
+def _checked_profiles(profiles: dict[str, str], model: str) -> dict[str, str]:
+    """Read every profile once here, so that a damaged one (E020) stops the server before
+    it listens; each worker refuses one learned with another model (E023) as it starts."""
+    from unspin.profiles import read
+
+    for name, path in profiles.items():
+        read(path, name)
+    return profiles
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to bind")
 @click.option("--port", default=8010, show_default=True, type=int)
@@ -379,7 +461,9 @@ def app_from_environment():
               "wait (up to --timeout: 503); one past --timeout gets 504 and its worker is replaced")
 @click.option("--model", type=click.Path(file_okay=False), default=None,
               help="model folder (default: bundled, or $UNSPIN_DATA)")
-def serve_command(host, port, workers, max_bytes, timeout, concurrency, model):
+@click.option("--profile", "profiles", multiple=True, metavar="NAME=PATH", callback=_named_profiles,
+              help="a spinner profile (unspin learn) requests may ask for by NAME; repeat for more")
+def serve_command(host, port, workers, max_bytes, timeout, concurrency, model, profiles):
     """Serve the web page, the JSON API (/docs) and a LanguageTool-compatible /v2/check.
 
     Exit code 3 if the address cannot be bound (e.g. the port is in use), checked before
@@ -399,8 +483,14 @@ def serve_command(host, port, workers, max_bytes, timeout, concurrency, model):
     except UnspinError as error:
         click.echo(f"unspin: {error}", err=True)
         sys.exit(1)
+    try:
+        profiles = _checked_profiles(profiles, model)
+    except UnspinError as error:
+        click.echo(f"unspin: {error}", err=True)
+        sys.exit(1)
     os.environ[SETTINGS_VARIABLE] = json.dumps({"max_bytes": max_bytes, "timeout": timeout,
-                                                "concurrency": concurrency, "model": model})
+                                                "concurrency": concurrency, "model": model,
+                                                "profiles": profiles})
     uvicorn.run("unspin.server:app_from_environment", factory=True, host=host, port=port,
                 workers=workers, log_level="info", timeout_graceful_shutdown=5,
                 # busy workers must not drop a kept-alive connection as a request arrives

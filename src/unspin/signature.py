@@ -1,14 +1,18 @@
 """The reproducibility signature (sacreBLEU's Signature): what produced a result.
 
 A structured object (the package version, every model file that changes the output with its
-manifest checksum prefix, the settings the call actually used, corpus mode), rendered as the
-``key:value|...`` string that results carry::
+manifest checksum prefix, the settings the call actually used, the spinner profile, corpus
+mode), rendered as the ``key:value|...`` string that results carry::
 
     unspin:0.1.0|lexicon:channel.tsv.gz+7e0bf4f7|lm:lm.binary+e1fe0473+o5|calibration:calibration.json+3ffc6629
-    |topics:topics.npy+4c9581ff,topics.vocab+ab5404d6|beam:4|cand:40|threshold:0.6|rate:auto[|corpus]
+    |topics:topics.npy+4c9581ff,topics.vocab+ab5404d6|beam:4|cand:40|threshold:0.6|rate:auto
+    [|profile:site-a+1f0e3dad][|corpus]
 
-(one line).  A file that is not in the folder's manifest shows ``unlisted`` for its checksum;
-a model part the folder does not have (the tiny test model's calibration) shows ``none``.
+(one line; ``|encoder:...`` when the neural scorer's evidence was read and
+``|phrases:inventory.tsv.gz+...,thesaurus.tsv.gz+...,phrases.json+...`` when the phrase channel
+was on come after ``rate``, before ``profile`` and ``corpus``).  A file that is not in the
+folder's manifest shows ``unlisted`` for its checksum; a model part the folder does not have
+(the tiny test model's calibration) shows ``none``.
 """
 
 from __future__ import annotations
@@ -52,12 +56,28 @@ class Signature:
     threshold: float
     spin_rate: float | None  # None: estimated per document
     corpus: bool = False  # restored with evidence gathered over a corpus
+    phrases: tuple[Stamp, ...] = ()  # the phrase channel's files when it was on (unspin.phrases.FILES)
+    encoder: Stamp | None = None  # the neural scorer's model when its evidence was read
+    profile: str | None = None  # restored with a spinner profile: its name+checksum prefix
 
     def with_settings(self, settings, corpus: bool | None = None) -> "Signature":
         """The same model with the settings a call used (a ``Settings``) and its corpus mode."""
         return dataclasses.replace(self, beam_size=settings.beam_size, max_candidates=settings.max_candidates,
                                    threshold=settings.threshold, spin_rate=settings.spin_rate,
-                                   corpus=self.corpus if corpus is None else corpus)
+                                   corpus=self.corpus if corpus is None else corpus,
+                                   phrases=self.phrases if settings.phrases else ())
+
+    def with_encoder(self, folder: Path | None) -> "Signature":
+        """The same, with (or, for None, without) the encoder of ``folder``."""
+        from unspin.scorers.neural import MODEL_FILE
+
+        return dataclasses.replace(self, encoder=Stamp.of(folder, MODEL_FILE) if folder is not None else None)
+
+    def with_phrases(self, folder: Path) -> "Signature":
+        """The same, restored with the phrase channel of ``folder`` (its inventory, Moby table and model)."""
+        from unspin.phrases import FILES
+
+        return dataclasses.replace(self, phrases=tuple(Stamp.of(folder, name) for name in FILES))
 
     def __str__(self) -> str:
         parts = [f"unspin:{self.version}", f"lexicon:{self.lexicon}", f"lm:{self.lm}+o{self.lm_order}",
@@ -65,6 +85,12 @@ class Signature:
                  f"topics:{','.join(map(str, self.topics)) or 'none'}",
                  f"beam:{self.beam_size}", f"cand:{self.max_candidates}", f"threshold:{self.threshold}",
                  f"rate:{'auto' if self.spin_rate is None else self.spin_rate}"]
+        if self.encoder:  # the neural scorer's evidence was read (absent: the n-gram alone)
+            parts.append(f"encoder:{self.encoder}")
+        if self.phrases:
+            parts.append(f"phrases:{','.join(map(str, self.phrases))}")
+        if self.profile:
+            parts.append(f"profile:{self.profile}")
         return "|".join(parts + (["corpus"] if self.corpus else []))
 
 

@@ -14,6 +14,9 @@ eval data) to get its per-type probability.
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 import json
 import sys
 from dataclasses import asdict, dataclass
@@ -101,7 +104,12 @@ def resources_for(profile: str, folder: str | None = None):
     """What the family ``profile`` reads from the model folder (loaded once per folder)."""
     from unspin.data import data_dir
 
-    return families.get(profile).load(data_dir(folder))
+    return _loaded(profile, str(data_dir(folder)))
+
+
+@functools.lru_cache(maxsize=16)
+def _loaded(profile: str, folder: str):
+    return families.get(profile).load(Path(folder))
 
 
 def spin(text: str, profile: str = "wordnet", seed: int = DEFAULT_SEED, rate: float = DEFAULT_RATE,

@@ -32,25 +32,41 @@ WARM_UP = "He was in the house."
 log = logging.getLogger("unspin.server")
 
 
-def make_restorer(factory: str, model: str | None):
-    """Import ``module:callable`` and call it with the model folder."""
+def make_restorer(factory: str, model: str | None, profiles: dict | None = None):
+    """Import ``module:callable`` and call it with the model folder (and ``profiles``,
+    name -> profile file, when there are any)."""
     module, _, name = factory.partition(":")
-    return getattr(importlib.import_module(module), name)(model)
+    build = getattr(importlib.import_module(module), name)
+    return build(model, profiles=profiles) if profiles else build(model)
 
 
 def face(restorer) -> dict:
-    """What the server shows of a restorer: signature, info() and default settings."""
+    """What the server shows of a restorer: signature, info(), default settings and the
+    spinner profiles a request may name."""
     settings = getattr(restorer, "settings", None)
     return {"signature": restorer.signature, "info": restorer.info(),
-            "settings": dataclasses.asdict(settings) if dataclasses.is_dataclass(settings) else None}
+            "settings": dataclasses.asdict(settings) if dataclasses.is_dataclass(settings) else None,
+            "profiles": profiles_of(restorer)}
 
 
-def _serve(connection, factory: str, model: str | None, parent: int) -> None:
+def profiles_of(restorer) -> list[dict]:
+    """The named profiles of a restorer as the server lists them (no path on its disk)."""
+    found = []
+    for name, profile in sorted((getattr(restorer, "profiles", None) or {}).items()):
+        header = profile.header
+        found.append({"name": name, "stamp": profile.stamp, "pages": header.get("pages", 0),
+                      "words": header.get("words", 0), "readings": profile.statistics()["entries"]})
+    return found
+
+
+def _serve(connection, factory: str, model: str | None, parent: int, profiles: dict | None = None) -> None:
     """A worker: build the restorer, say ready, then answer calls until the pipe closes."""
     tie_to_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent stops us
     try:
-        restorer = make_restorer(factory, model)
+        restorer = make_restorer(factory, model, profiles)
+        for each in (getattr(restorer, "profiles", None) or {}).values():
+            restorer.chosen_profile(each)  # a profile learned with another model: refuse to start (E023)
         restorer.restore(WARM_UP)  # load everything before taking requests
         connection.send(("ready", face(restorer)))
     except BaseException as error:  # noqa: BLE001 - reported to the parent, which refuses to start
@@ -85,8 +101,10 @@ class Supervisor:
     (a module-level function), as it is sent to the worker by name.
     """
 
-    def __init__(self, factory: str, model: str | None, size: int, timeout: float) -> None:
+    def __init__(self, factory: str, model: str | None, size: int, timeout: float,
+                 profiles: dict | None = None) -> None:
         self.factory, self.model, self.size, self.timeout = factory, model, size, timeout
+        self.profile_files = dict(profiles or {})  # name -> profile file, loaded by every worker
         self.context = multiprocessing.get_context("spawn")
         self.threads = ThreadPoolExecutor(2 * size + 1, thread_name_prefix="unspin-worker-io")
         self.workers: set[_Worker] = set()
@@ -112,6 +130,11 @@ class Supervisor:
     def info(self) -> dict:
         return self.description["info"]
 
+    @property
+    def profile_list(self) -> list[dict]:
+        """The named profiles the workers hold (see ``profiles_of``)."""
+        return self.description.get("profiles", [])
+
     def pids(self) -> list[int]:
         return sorted(worker.process.pid for worker in self.workers)
 
@@ -120,7 +143,7 @@ class Supervisor:
     def _spawn(self) -> _Worker:
         ours, theirs = self.context.Pipe()
         process = self.context.Process(target=_serve, name="unspin-restore", daemon=True,
-                                       args=(theirs, self.factory, self.model, os.getpid()))
+                                       args=(theirs, self.factory, self.model, os.getpid(), self.profile_files))
         process.start()
         theirs.close()
         return _Worker(process, ours)

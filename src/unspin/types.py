@@ -42,6 +42,8 @@ class Candidate:
     ``log10_prior`` is the channel's log-probability of the observed text given this
     original.  ``original`` is the channel row's original (the lemma a re-inflected
     candidate came from; empty for "keep") and ``log10_share`` its share of that row.
+    ``facts`` is what its channel source knows of it beyond that (the phrase channel's facts
+    about a term, ``unspin.phrases.static_facts``; empty for the others).
     """
 
     words: tuple[str, ...]
@@ -49,6 +51,7 @@ class Candidate:
     log10_prior: float
     original: str = ""
     log10_share: float = 0.0
+    facts: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +74,15 @@ class Site:
 
     ``tokens`` are the sentence's tokens, ``arc`` the reading the best path took, ``ranked``
     every reading of the span (the kept words included) with its posterior, most likely
-    first, and ``keep`` the kept words' posterior.
+    first, ``keep`` the kept words' posterior and ``neighbours`` how many of the spans right
+    before and after it the best path changes too (spinners' runs of adjacent words).
     """
 
     tokens: tuple[Token, ...]
     arc: Arc
     ranked: tuple[tuple[Arc, float], ...]
     keep: float
+    neighbours: int = 0  # the spans right before and after it that the best path changes too
 
     @property
     def observed(self) -> str:

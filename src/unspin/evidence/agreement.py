@@ -41,8 +41,12 @@ class Agreement:
     corpus of any size.
     """
 
-    def __init__(self, corpus: bool = False) -> None:
-        self.corpus = corpus  # gathered over a corpus (not one document)
+    DOCUMENT, CORPUS, PROFILE = 0, 1, 2  # where agreement was gathered (``corpus``)
+
+    def __init__(self, corpus: int = DOCUMENT) -> None:
+        # gathered over the document (0, or False), a corpus in corpus mode (1, or True), or
+        # in part from a spinner profile (2): the calibration trees are told which
+        self.corpus = int(corpus)
         self.totals: dict[str, Counter] = {}  # observed -> words -> summed posterior
         self.families: dict[str, Counter] = {}  # observed -> words -> summed lemma-family posterior
         self.sites: Counter = Counter()  # observed -> occurrences read
@@ -73,6 +77,7 @@ class Agreement:
                 mine.setdefault(observed, Counter()).update(sums)
         self.sites.update(other.sites)
         self.counts.update(other.counts)
+        self.corpus = max(self.corpus, other.corpus)  # part of it was gathered over a corpus or a profile
         self._claims = None
         return self
 

@@ -8,11 +8,26 @@ from unspin import relations
 from unspin.evidence.readings import Evidence
 
 LOGIT_LIMIT = 12.0
+# Where the agreement was gathered (Evidence.corpus) as the "corpus" feature: the document 0,
+# corpus mode 1, a spinner profile -1, so that trees fitted before profiles (split at 0.5) read
+# profile evidence as a document's own, and trees fitted on the profile sets can tell it apart.
+SOURCE_VALUES = {0: 0.0, 1: 1.0, 2: -1.0}  # False and True index as 0 and 1
 
 
 def logit(p: float) -> float:
     p = min(max(p, 1e-6), 1 - 1e-6)
     return max(-LOGIT_LIMIT, min(LOGIT_LIMIT, math.log(p / (1 - p))))
+
+
+def neural_features(e: Evidence) -> dict[str, float]:
+    """The encoder's evidence (all 0 with ``neural_known`` 0 when it was off)."""
+    known = e.neural is not None and e.neural_keep is not None
+    return {"neural_known": float(known),
+            "neural": e.neural if known else 0.0,
+            "neural_gap": e.neural - e.neural_keep if known else 0.0,
+            "neural_keep": e.neural_keep if known else 0.0,
+            "detect": e.detect if e.detect is not None else 0.0,
+            "detect_document": e.detect_document if e.detect_document is not None else 0.0}
 
 
 def features(e: Evidence) -> dict[str, float]:
@@ -48,7 +63,10 @@ def features(e: Evidence) -> dict[str, float]:
         "gender_cue": e.gender_cue,
         "tense_cue": e.tense_cue,
         "verb_tense_cue": e.verb_tense_cue,
-        "corpus": float(e.corpus),
+        "corpus": SOURCE_VALUES[e.corpus],
+        "article": float(e.article),
+        "neighbours": float(e.neighbours),
+        **neural_features(e),
     }
     for name in relations.FEATURE_RELATIONS:
         values["relation_" + name] = float(base == name)

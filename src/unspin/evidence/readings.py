@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from unspin.evidence.agreement import Agreement, family_shares
 from unspin.evidence.cues import GENDER, TENSE, cue, verb_cue
 from unspin.evidence.facts import DocumentFacts
+from unspin.evidence.neural import NeuralView
+from unspin.surface import wants_an
 from unspin.types import Candidate, Site
 
 # Readings the decoder gives less than this are never proposed (nor used to fit the calibration).
@@ -50,12 +52,49 @@ class Evidence:
     gender_cue: float = 0.0  # log2: the document's she/her against he/his, for a pronoun reading
     tense_cue: float = 0.0  # log2: the document's past (was, had) against present (is, has) forms
     verb_tense_cue: float = 0.0  # log2: the same over every verb form (rose, says), signed by the reading's tense
-    corpus: bool = False  # agreement gathered over a corpus (corpus mode), not one document
+    # where the agreement was gathered: 0 the document alone, 1 a corpus (corpus mode), 2 the
+    # document restored with a spinner profile (the "corpus" feature: evidence.features)
+    corpus: int = 0
+    article: int = 0  # after "a"/"an": +1 when this reading fits the article and the observed words do not, -1 the reverse
+    neighbours: int = 0  # spans right before and after this one that the best path changes too
+    # The encoder (unspin.evidence.neural; None when it is off): log10 P(words | whole sentence)
+    # of this reading and of the kept words, over the site's readings; the highest P(spun) of
+    # the span's tokens; and the mean P(spun) of the document's words.
+    neural: float | None = None
+    neural_keep: float | None = None
+    detect: float | None = None
+    detect_document: float | None = None
+    facts: tuple[float, ...] = ()  # the channel source's facts (Candidate.facts: a phrase reading's term facts)
+    # With a spinner profile (recorded for the calibration data; not features yet): the share of
+    # the observed words' occurrences in the profile's pages that stand for this reading, how many
+    # occurrences that is out of, and how well the document fits the profile (bits).
+    profile_share: float = 0.0
+    profile_count: int = 0
+    profile_fit: float = 0.0
 
 
-def readings(site: Site, c: DocumentFacts, agreement: Agreement) -> tuple[tuple[Candidate, Evidence | None], ...]:
+def article_before(site: Site) -> str | None:
+    """The article ("a" or "an") right before the site, if there is one."""
+    begin = site.arc.begin
+    before = site.tokens[begin - 1].norm if begin > 0 else None
+    return before if before in ("a", "an") else None
+
+
+def article_fit(article: str | None, restored: str, observed: str) -> int:
+    """+1 when the restored word fits the article before it and the observed word does not
+    ("a erstwhile" -> "a former": spinners never mend a/an), -1 the reverse, else 0."""
+    if article is None:
+        return 0
+    fits = lambda word: (article == "an") == wants_an(word)  # noqa: E731
+    return int(fits(restored)) - int(fits(observed))
+
+
+def readings(site: Site, c: DocumentFacts, agreement: Agreement,
+             neural: NeuralView | None = None, profile=None) -> tuple[tuple[Candidate, Evidence | None], ...]:
     """Each reading of the site with its evidence (None for the kept words); readings the
-    decoder gives under MIN_POSTERIOR are dropped."""
+    decoder gives under MIN_POSTERIOR are dropped.  ``neural``: the encoder's view of the
+    document, if it is on.  ``profile``: the document's view of a spinner profile
+    (``profiles.DocumentView``), whose shares are recorded."""
     ranked, keep, observed = site.ranked, site.keep, site.span
     observed_words = tuple(t.norm for t in observed)
     observed_text = " ".join(observed_words)
@@ -67,7 +106,16 @@ def readings(site: Site, c: DocumentFacts, agreement: Agreement) -> tuple[tuple[
         keep=keep, observed_unigram=min(c.lm.unigram(w) for w in observed_words),
         observed_count=c.counts.get(observed_text, 1) if len(observed) == 1 else 1,
         observed_spinnable=c.lexicon.spinnable(observed_text), capitalised=observed[0].text[:1].isupper(),
-        rate=c.rate, observed_words=len(observed))
+        rate=c.rate, observed_words=len(observed), neighbours=site.neighbours)
+    view = neural.at(site) if neural is not None else None
+    if view is not None:
+        kept_words = next(a.candidate.words for a, _p in ranked if a.candidate.relation == "keep")
+        common.update(neural_keep=view.scores.get(kept_words), detect=view.detect,
+                      detect_document=neural.document)
+    learned = profile.evidence(observed_text) if profile is not None else None
+    if learned is not None:
+        common.update(profile_count=learned[0], profile_fit=round(profile.fit, 2))
+    article = article_before(site)
     spun = [(a.candidate, p) for a, p in ranked if a.candidate.relation != "keep"]  # most likely first
     chosen = [candidate.words for candidate, p in spun if p >= MIN_POSTERIOR]
     gains = iter(c.topics.gains(chosen, observed_words) if c.topics is not None else [None] * len(chosen))
@@ -80,7 +128,7 @@ def readings(site: Site, c: DocumentFacts, agreement: Agreement) -> tuple[tuple[
             found.append((candidate, Evidence(
                 relation=candidate.relation, posterior=posterior, family=family[candidate.original],
                 rival=next((p for other, p in spun if other.original != candidate.original), 0.0),
-                log10_share=candidate.log10_share,
+                log10_share=candidate.log10_share, facts=candidate.facts,
                 restored_unigram=min(c.lm.unigram(w) for w in candidate.words),
                 pooled=c.pairs.get((observed_text, candidate.words), 0),
                 present=candidate.original in c.present,
@@ -93,5 +141,8 @@ def readings(site: Site, c: DocumentFacts, agreement: Agreement) -> tuple[tuple[
                 claimed=agreement.claimed(observed_text, candidate.words),
                 gender_cue=cue(candidate.words, GENDER, c.counts),
                 tense_cue=cue(candidate.words, TENSE, c.counts), verb_tense_cue=verb_cue(candidate.words, c.tenses),
-                corpus=agreement.corpus, **common)))
+                article=article_fit(article, candidate.words[0], observed_words[0]),
+                neural=view.scores.get(candidate.words) if view is not None else None,
+                corpus=agreement.corpus,
+                profile_share=learned[1].get(candidate.words, 0.0) if learned is not None else 0.0, **common)))
     return tuple(found)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from unspin.errors import UnspinError
 from unspin.lexicon import Lexicon, Link
+from unspin.tokenize import is_word
+from unspin.types import Token
 
 DEGREE = {"JJR": "more", "RBR": "more", "JJS": "most", "RBS": "most"}
 
@@ -88,6 +90,17 @@ def pick_link(links: list[Link], lexicon: Lexicon, seed: int, word: str) -> Link
 
 
 # ---------------------------------------------------------------- inflection
+
+def term_run(tokens: tuple[Token, ...], i: int, length: int) -> tuple[str, ...] | None:
+    """The lowercased words of the ``length`` tokens from ``i`` when they can be a technical term
+    (words joined by single spaces, none but the first capitalised), else None."""
+    run = tokens[i : i + length]
+    if len(run) < length or any(not is_word(t.text) or t.whitespace != " " for t in run[:-1]):
+        return None
+    if not is_word(run[-1].text) or any(t.text != t.text.lower() for t in run[1:]):
+        return None  # "United States" is a name, not a term
+    return tuple(t.text.lower() for t in run)
+
 
 def lemma_and_tag(word: str) -> tuple[str, str, str] | None:
     """(lemma, universal POS, Penn tag) of a lowercased word, or None if unknown."""

@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from unspin.families import thesaurus, wordnet
-from unspin.families.base import Replacement, Resources, channel, pick_link, spun_type, terms, usable_links
+from unspin.families.base import (Replacement, Resources, channel, pick_link, spun_type, term_run, terms,
+                                  usable_links)
 from unspin.registry import families
 from unspin.surface import match_case
-from unspin.tokenize import is_word
 from unspin.types import Document, Token
 
 TERM_FACTOR = 4  # a term is spun with probability min(1, 4 x rate)
@@ -47,12 +47,10 @@ def plan(document: Document, resources: Resources, seed: int, rate: float) -> li
 
 def _term_at(tokens: tuple[Token, ...], i: int, length: int, resources: Resources, seed: int,
              probability: float) -> Replacement | None:
-    run = tokens[i : i + length]
-    if len(run) < length or any(not is_word(t.text) or t.whitespace != " " for t in run[:-1]):
+    term = term_run(tokens, i, length)
+    if term is None:
         return None
-    if not is_word(run[-1].text) or any(t.text != t.text.lower() for t in run[1:]):
-        return None  # "United States" is a name, not a term
-    term = tuple(t.text.lower() for t in run)
+    run = tokens[i : i + length]
     if term not in resources.terms or not spun_type(seed, " ".join(term), probability):
         return None
     words = []

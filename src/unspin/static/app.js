@@ -63,6 +63,7 @@ async function restore() {
     }
     body.threshold = value;
   }
+  if ($("profile").value !== "") body.profile = $("profile").value;
   $("restore").disabled = true;
   setStatus("Restoring…");
   try {
@@ -260,7 +261,8 @@ function downloadRestored() {
 
 // ------------------------------------------------------------------ wiring
 
-// The server's default threshold: "Accept all with confidence ≥" starts there.
+// The server's default threshold: "Accept all with confidence ≥" starts there.  The spinner
+// profiles it holds (unspin serve --profile NAME=PATH) become the choices of "Spinner profile".
 async function loadSettings() {
   try {
     const info = await (await fetch("/v1/info")).json();
@@ -270,6 +272,14 @@ async function loadSettings() {
       $("accept-level").value = String(threshold);
       $("threshold").placeholder = `default (${threshold})`;
     }
+    const profiles = (info && Array.isArray(info.profiles)) ? info.profiles : [];
+    for (const profile of profiles) {
+      const option = document.createElement("option");
+      option.value = profile.name;
+      option.textContent = `${profile.name} (${Number(profile.pages).toLocaleString("en")} pages)`;
+      $("profile").append(option);
+    }
+    $("profile-choice").hidden = $("profile-help").hidden = profiles.length === 0;
   } catch (error) {
     // the level is then taken from the first result's signature
   }

@@ -1,0 +1,214 @@
+"""``unspin learn`` (learn a spinner's profile from its pages) and ``unspin profile show``.
+
+    unspin learn site-a/ --output site-a.tsv.gz --workers 2
+    unspin learn more-pages.jsonl.gz --update site-a.tsv.gz --output site-a.tsv.gz
+    unspin profile show site-a.tsv.gz
+    unspin restore --profile site-a.tsv.gz page.txt
+
+Inputs are read as ``unspin batch`` reads them (.txt files or folders of them, .jsonl,
+.jsonl.gz, .parquet; ``--text-field``); unreadable records are skipped and counted.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from unspin.errors import UnspinError
+from unspin.options import QUIET
+
+ENTRIES = 25  # `profile show` prints this many entries unless told
+
+
+def _engine(engine: str, workers: int, model: str | None, settings: dict, address: str | None, profile):
+    from unspin.batch import DEFAULT_FACTORY, LocalEngine, RayEngine, check_ray
+
+    if engine == "ray":
+        check_ray()
+        runner = RayEngine(workers, DEFAULT_FACTORY, model, settings)
+        runner.address = address
+    else:
+        runner = LocalEngine(workers, DEFAULT_FACTORY, model, settings)
+    runner.profile = profile
+    return runner
+
+
+def learn_pages(inputs, restorer, engine: str = "local", workers: int = 1, model: str | None = None,
+                address: str | None = None, text_field: str = "text", update=None, rounds: int = 1,
+                iterations: int | None = None, tolerance: float | None = None, name: str = "profile",
+                progress: bool = False, report=None):
+    """Learn a profile from every document of ``inputs`` (paths, as ``unspin batch`` reads
+    them): ``rounds`` decodes of the pages (the first with ``update``, if given, each next
+    one with the profile before it), each followed by EM (``profiles.learning``)."""
+    from unspin.batchio import count_documents, reading, shards
+    from unspin.profiles.learning import ITERATIONS, TOLERANCE, estimate, header
+    from unspin.progress import Bar
+
+    layouts = [reading(path) for path in inputs]
+    total = sum(count_documents(layout) for layout in layouts) if progress else None
+    began = time.perf_counter()
+    decoder = update
+    settings = {}
+    for number in range(rounds):
+        stream = (shard for layout in layouts for shard in shards(layout, 1000, text_field))
+        label = "learning" if rounds == 1 else f"learning, round {number + 1} of {rounds}"
+        with Bar(label, total, progress, unit="pages") as bar:
+            if workers <= 1 and engine == "local":  # in this process, with the restorer loaded here
+                observer = restorer.with_profile(decoder)
+                observations = None
+                for texts in _chunks(item.text for shard in stream for item in shard.items if item.error is None):
+                    part = observer.observe(texts)
+                    observations = part if observations is None else observations.merge(part)
+                    bar.advance(len(texts))
+            else:
+                runner = _engine(engine, workers, model, settings, address, decoder)
+                observations = runner.observe(stream, bar.advance)
+        if observations is None:
+            raise UnspinError("E030", "no readable documents in " + ", ".join(map(str, inputs)))
+        profile, changes = estimate(observations, update, iterations or ITERATIONS,
+                                    TOLERANCE if tolerance is None else tolerance, report)
+        decoder = profile
+    profile.header = header(restorer, observations, changes, time.perf_counter() - began, update, name)
+    return profile
+
+
+def _chunks(texts, size: int = 16):
+    chunk = []
+    for text in texts:
+        chunk.append(text)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+@click.command("learn")
+@click.argument("inputs", metavar="INPUT...", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
+              help="the profile file to write (.tsv, or .tsv.gz for gzip)")
+@click.option("--update", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="a profile to add these pages to (its pages are not read again)")
+@click.option("--name", default=None, help="the profile's name (default: the output file's name)")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
+              help="local: a process pool on this machine; ray: Ray actors (pip install 'unspin[ray]')")
+@click.option("--workers", type=click.IntRange(1), default=None, help="worker processes / Ray actors (default: CPUs)")
+@click.option("--address", default=None, help="Ray cluster address (auto, ray://host:10001); default: start Ray locally")
+@click.option("--text-field", default="text", show_default=True, help="the text of a .jsonl / .parquet record")
+@click.option("--iterations", type=click.IntRange(1), default=None, help="most EM iterations (default 30)")
+@click.option("--tolerance", type=click.FloatRange(0.0), default=None,
+              help="stop when the dictionary changes less than this (relative; default 0.001)")
+@click.option("--rounds", type=click.IntRange(1, 5), default=1, show_default=True,
+              help="times the pages are decoded, each with the profile of the round before")
+@click.option("--model", type=click.Path(file_okay=False), default=None,
+              help="model folder (default: bundled, or $UNSPIN_DATA)")
+@click.option("--progress/--no-progress", default=None,
+              help="a progress bar on stderr (default: when stderr is a terminal)")
+@QUIET
+def learn_command(inputs, output, update, name, engine, workers, address, text_field, iterations, tolerance,
+                  rounds, model, progress, quiet):
+    """Learn the dictionary of the spinner that wrote INPUT... into a profile (OUTPUT).
+
+    Every page is decoded once (more with --rounds), then EM iterations re-estimate what
+    each word the spinner wrote stands for until the dictionary settles; each iteration's
+    change is printed on stderr.  Use the profile with --profile on restore, detect, batch
+    and serve.  Exit code 1 if the input cannot be read or holds no document, 2 for a usage
+    error (--engine ray without Ray), 143 on SIGTERM.
+    """
+    import os
+
+    from unspin.batch import check_ray
+    from unspin.lifeline import EXIT_TERMINATED, Terminated, terminate_gracefully
+    from unspin.profiles import read, write
+    from unspin.profiles.fileformat import default_name
+    from unspin.progress import wanted
+    from unspin.restorer import Restorer
+
+    progress = wanted(quiet) if progress is None else progress and not quiet
+    workers = workers or os.cpu_count() or 1
+    if engine == "ray":
+        try:
+            check_ray()
+        except UnspinError as error:
+            click.echo(f"unspin learn: {error.detail}", err=True)
+            sys.exit(2)
+
+    def report(iteration: int, change: float) -> None:
+        if not quiet:
+            click.echo(f"unspin learn: iteration {iteration}: the dictionary changed by {change:.2%}", err=True)
+
+    try:
+        with terminate_gracefully():
+            restorer = Restorer(model)
+            prior = read(update) if update else None
+            began = time.perf_counter()
+            profile = learn_pages(inputs, restorer, engine, workers, model, address, text_field, prior, rounds,
+                                  iterations, tolerance, name or default_name(Path(output)), progress, report)
+            seconds = time.perf_counter() - began
+            if name:
+                profile.header["name"] = name
+            write(profile, output)
+    except Terminated:
+        click.echo("unspin learn: stopped by SIGTERM; nothing was written", err=True)
+        sys.exit(EXIT_TERMINATED)
+    except UnspinError as error:
+        click.echo(f"unspin: {error}", err=True)
+        sys.exit(1)
+    run = profile.header["learned"][-1]
+    stats = profile.statistics()
+    click.echo(f"unspin learn: {output}: {run['pages']:,} pages, {run['words']:,} words, "
+               f"{stats['entries']:,} readings of {stats['words']:,} words, {run['iterations']} EM iterations "
+               f"(last change {run['changes'][-1] if run['changes'] else 0:.2%}); "
+               f"{run['words'] / max(seconds, 1e-9):,.0f} words/s with {workers} worker{'s' * (workers > 1)}")
+
+
+@click.group("profile")
+def profile_group() -> None:
+    """Read spinner profiles (learned with `unspin learn`)."""
+
+
+@profile_group.command("show")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--entries", "-n", "count", type=click.IntRange(0), default=ENTRIES, show_default=True,
+              help="how many of the strongest readings to print")
+def show_command(path, count):
+    """Print a profile's header, statistics and strongest readings."""
+    from unspin.profiles import read
+
+    try:
+        profile = read(path)
+    except UnspinError as error:
+        click.echo(f"unspin: {error}", err=True)
+        sys.exit(1)
+    for line in describe(profile, count):
+        click.echo(line)
+
+
+def describe(profile, count: int = ENTRIES) -> list[str]:
+    """The lines `unspin profile show` prints."""
+    from unspin.profiles.fileformat import FORMAT
+
+    header = profile.header
+    stats = profile.statistics()
+    model = header.get("model", {})
+    lines = [f"profile {profile.name} ({FORMAT}, learned by unspin {header.get('unspin', '?')}, "
+             f"checksum {header.get('checksum', '?')[:8]})",
+             f"model: lexicon {model.get('lexicon', '?')}, lm {model.get('lm', '?')} (order {model.get('lm_order', '?')})",
+             f"learned from {header.get('pages', 0):,} pages, {header.get('words', 0):,} words "
+             f"in {len(header.get('learned', []))} run{'s' * (len(header.get('learned', [])) != 1)}"]
+    for number, run in enumerate(header.get("learned", []), 1):
+        changes = ", ".join(f"{change:.2%}" for change in run.get("changes", []))
+        lines.append(f"  run {number}: {run.get('pages', 0):,} pages, {run.get('words', 0):,} words, "
+                     f"{run.get('iterations', 0)} iterations (changes {changes or 'none'})")
+    lines.append(f"{stats['words']:,} words and phrases, {stats['entries']:,} readings; "
+                 f"{stats['spun_mass']:,.1f} of {stats['occurrences']:,.0f} occurrences read as spun")
+    entries = profile.entries()[:count]
+    if entries:
+        lines.append("")
+        lines.append(f"{'observed':<24} {'original':<24} {'times':>9} {'share':>6} {'phi':>6}")
+        for observed, original, mass, share, phi in entries:
+            lines.append(f"{observed:<24} {' '.join(original):<24} {mass:>9.1f} {share:>6.2f} {phi:>6.2f}")
+    return lines

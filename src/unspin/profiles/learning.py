@@ -1,0 +1,276 @@
+"""Learning a profile from a spinner's pages: observe once, then EM until it settles.
+
+**Observe** (``observe``; in worker processes for many pages): every page is decoded as
+``unspin restore`` decodes it (``passes.decode``, with the profile being updated, if any),
+and every site it reads (``passes.changed_sites``: each span the best path changes, and
+every other occurrence of such a word, or of a word the profile reads as spun) is kept with
+the posterior of each of its readings and the channel log-probability the decode gave each
+reading.  Only lowercase sites count (``profile.eligible``), at most MAX_SITES per observed
+word (the rest are counted, and take that word's estimate).  Word and phrase occurrences are
+counted too: an occurrence that was never read stands as it is.
+
+**Estimate** (``estimate``): EM over the kept sites.  The E-step re-weights each site's
+posteriors by the learned channel against the channel the decode used,
+gamma(o) ~ posterior(o) * phi(observed | o) / channel(observed | o), which is what a decode
+with that channel would give if the rest of the path stayed as it is (a spinner writes one
+original one way, so phi sharpens where the pages agree); the M-step sums gamma into the
+profile: mass(observed -> o), kept(observed), and phi(observed | o) = mass / the original's
+expected occurrences (``Profile``).  It stops when the dictionary changes by less than
+``tolerance`` (the relative change of its masses) or after ``iterations``.  ``--update``
+decodes only the new pages, with the old profile, and adds the old sums to the M-step.
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from unspin import __version__
+from unspin.candidates import ChannelParams
+from unspin.passes import changed_sites, decode, looks_english
+from unspin.profiles.profile import SMOOTHING, Profile, Word, eligible
+from unspin.tokenize import is_word
+
+MAX_SITES = 256  # sites kept per observed word for EM; beyond, they are counted
+MIN_POSTERIOR = 1e-4  # readings a site gives less are not kept
+ITERATIONS = 30
+TOLERANCE = 1e-3
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One reading of a site: its words, posterior, and the log10 channel probabilities
+    of the generic channel and of the channel the decode used (a profile's, or the same)."""
+
+    words: tuple[str, ...]
+    posterior: float
+    generic: float
+    used: float
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A site as EM sees it: the kept words' reading (``keep``; None for a phrase, whose
+    kept words the profile does not weigh) and the spun readings."""
+
+    keep: Reading | None
+    keep_posterior: float
+    readings: tuple[Reading, ...]
+
+
+@dataclass
+class Observations:
+    """What the pages said, before EM: sites per observed word, and counts."""
+
+    sites: dict[str, list[Record]] = field(default_factory=dict)
+    read: Counter = field(default_factory=Counter)  # observed -> sites read (kept or not)
+    counts: Counter = field(default_factory=Counter)  # word or phrase -> lowercase occurrences
+    pages: int = 0
+    words: int = 0
+
+    def add(self, observed: str, record: Record) -> None:
+        self.read[observed] += 1
+        held = self.sites.setdefault(observed, [])
+        if len(held) < MAX_SITES:
+            held.append(record)
+
+    def merge(self, other: "Observations") -> "Observations":
+        """Add another part of the pages (observed elsewhere, e.g. by a worker)."""
+        for observed, records in other.sites.items():
+            held = self.sites.setdefault(observed, [])
+            held.extend(records[: max(0, MAX_SITES - len(held))])
+        self.read.update(other.read)
+        self.counts.update(other.counts)
+        self.pages += other.pages
+        self.words += other.words
+        return self
+
+
+# ---------------------------------------------------------------- observing
+
+def observe(documents: Iterable, lm, table, settings, profile: Profile | None = None) -> Observations:
+    """Decode every document (with ``profile``'s channel, if given) and keep what EM needs."""
+    found = Observations()
+    lexicon = table.lexicon
+    heads = phrase_heads(lexicon)
+    for document in documents:
+        found.pages += 1
+        found.words += sum(1 for t in document.tokens if is_word(t.text))
+        if not looks_english(document):
+            continue
+        count(document, found.counts, lexicon, heads)
+        facts, decoded = decode(document, lm, table, settings, None, profile)
+        also = profile.also(document) if profile is not None else ()
+        params = ChannelParams(facts.rate, settings.max_candidates, {})
+        for site in changed_sites(decoded, lm, also):
+            if eligible(site.tokens[site.arc.begin]):
+                found.add(site.observed, record(site, params, profile, lexicon))
+    return found
+
+
+def record(site, params: ChannelParams, profile: Profile | None, lexicon) -> Record:
+    observed = site.observed
+    log10_spin = params.log10_spin(False)
+    readings = []
+    keep = None
+    keep_posterior = 0.0
+    for arc, posterior in site.ranked:
+        candidate = arc.candidate
+        if candidate.relation == "keep":
+            keep_posterior = posterior
+            if arc.end - arc.begin == 1:
+                generic = params.log10_keep(False) if lexicon.spinnable(observed) else 0.0
+                used = profile.log10_keep(observed, generic) if profile is not None and generic else generic
+                keep = Reading(candidate.words, posterior, generic, used)
+        elif posterior >= MIN_POSTERIOR:
+            generic = log10_spin + candidate.log10_share
+            used = profile.log10_spun(observed, candidate.words, generic) if profile is not None else generic
+            readings.append(Reading(candidate.words, posterior, generic, used))
+    return Record(keep, keep_posterior, tuple(readings))
+
+
+_HEADS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def phrase_heads(lexicon) -> frozenset[str]:
+    """Every proper prefix of the lexicon's multi-word replacements and originals: phrases
+    are counted while a run of words is such a prefix."""
+    found = _HEADS.get(lexicon)
+    if found is None:
+        heads = set()
+        for phrase in list(lexicon.replacements()) + [o for o in lexicon.originals() if " " in o]:
+            words = phrase.split(" ")
+            for end in range(1, len(words)):
+                heads.add(" ".join(words[:end]))
+        found = _HEADS[lexicon] = frozenset(heads)
+    return found
+
+
+def count(document, counts: Counter, lexicon, heads: frozenset[str]) -> None:
+    """Count the document's lowercase words, and its phrases the lexicon names (as a
+    replacement or an original)."""
+    tokens = document.tokens
+    longest = lexicon.max_replacement_words
+    for i, token in enumerate(tokens):
+        if not eligible(token):
+            continue
+        counts[token.norm] += 1
+        phrase = token.norm
+        for following in tokens[i + 1 : i + longest]:
+            if phrase not in heads or not is_word(following.text):
+                break
+            phrase += " " + following.norm
+            if lexicon.is_replacement(phrase) or lexicon.spinnable(phrase):
+                counts[phrase] += 1
+
+
+# ---------------------------------------------------------------- estimating
+
+def estimate(observations: Observations, prior: Profile | None = None, iterations: int = ITERATIONS,
+             tolerance: float = TOLERANCE, report: Callable[[int, float], None] | None = None
+             ) -> tuple[Profile, list[float]]:
+    """EM over the observed sites (see the module); ``prior``: the profile the sites were
+    decoded with, whose sums are added (``--update``).  Returns the profile (its header
+    still empty) and the change of each iteration."""
+    gammas = {observed: [(tuple(r.posterior for r in site.readings), site.keep_posterior) for site in records]
+              for observed, records in observations.sites.items()}
+    current = maximise(observations, gammas, prior)
+    changes = []
+    for iteration in range(1, iterations + 1):
+        gammas = {observed: [expectation(observed, site, current, own)
+                             for site, own in zip(records, gammas[observed])]
+                  for observed, records in observations.sites.items()}
+        following = maximise(observations, gammas, prior)
+        change = difference(current, following)
+        changes.append(round(change, 6))
+        current = following
+        if report is not None:
+            report(iteration, change)
+        if change < tolerance:
+            break
+    return current, changes
+
+
+def maximise(observations: Observations, gammas: dict, prior: Profile | None) -> Profile:
+    """The M-step: the profile whose sums are the sites' gammas (and ``prior``'s)."""
+    words: dict[str, Word] = {}
+    if prior is not None:
+        for text, word in prior.words.items():
+            words[text] = Word(word.count, word.kept, dict(word.originals))
+    for text, total in observations.counts.items():
+        word = words.setdefault(text, Word())
+        word.count += total
+        word.kept += total - observations.read.get(text, 0)  # never read: stands as it is
+    for observed, records in observations.sites.items():
+        scale = observations.read[observed] / len(records)
+        masses: Counter = Counter()
+        kept = 0.0
+        for site, (weights, keep) in zip(records, gammas[observed]):
+            for reading, weight in zip(site.readings, weights):
+                masses[reading.words] += weight
+            kept += keep
+        word = words.setdefault(observed, Word())
+        if observed not in observations.counts:  # a phrase read but not counted as one
+            word.count += observations.read[observed]
+        word.kept += kept * scale
+        for original, mass in masses.items():
+            if mass * scale >= 1e-3:
+                word.originals[original] = word.originals.get(original, 0.0) + mass * scale
+    return Profile(words)
+
+
+def expectation(observed: str, site: Record, profile: Profile, own: tuple) -> tuple[tuple[float, ...], float]:
+    """gamma of each spun reading of the site, and of its kept words, under ``profile``'s
+    channel read without the site's own share of it (``own``: its gammas of the last
+    iteration), so that an occurrence never argues for itself."""
+    weights = [r.posterior * 10 ** (profile.log10_spun(observed, r.words, r.generic, mine) - r.used)
+               for r, mine in zip(site.readings, own[0])]
+    keep = site.keep_posterior
+    if site.keep is not None:
+        keep *= 10 ** (profile.log10_keep(observed, site.keep.generic, own[1]) - site.keep.used)
+    total = sum(weights) + keep
+    if total <= 0 or not math.isfinite(total):
+        return own
+    return tuple(w / total for w in weights), keep / total
+
+
+def difference(before: Profile, after: Profile) -> float:
+    """Relative change of the dictionary's masses between two iterations."""
+    change = total = 0.0
+    for text, word in after.words.items():
+        old = before.words.get(text)
+        for original, mass in word.originals.items():
+            change += abs(mass - (old.originals.get(original, 0.0) if old is not None else 0.0))
+            total += mass
+    return change / max(total, 1e-9)
+
+
+# ---------------------------------------------------------------- the whole run
+
+def header(restorer, observations: Observations | None, changes: list[float], seconds: float,
+           prior: Profile | None, name: str) -> dict:
+    """What the profile was learned with and from (fileformat.HEADER_FIELDS)."""
+    before = dict(prior.header) if prior is not None else {}
+    observations = observations or Observations()
+    run = {"pages": observations.pages, "words": observations.words, "iterations": len(changes),
+           "changes": changes, "seconds": round(seconds, 1), "unspin": __version__}
+    return {"name": before.get("name", name), "unspin": __version__, "model": model_of(restorer),
+            "settings": settings_of(restorer),
+            "pages": before.get("pages", 0) + observations.pages,
+            "words": before.get("words", 0) + observations.words,
+            "learned": list(before.get("learned", [])) + [run]}
+
+
+def model_of(restorer) -> dict:
+    """The lexicon and LM a restorer decodes with, as a profile records them."""
+    signature = restorer.describe()
+    return {"lexicon": str(signature.lexicon), "lm": str(signature.lm), "lm_order": signature.lm_order}
+
+
+def settings_of(restorer) -> dict:
+    settings = restorer.settings
+    return {"beam_size": settings.beam_size, "max_candidates": settings.max_candidates,
+            "spin_rate": settings.spin_rate, "smoothing": SMOOTHING, "max_sites": MAX_SITES}

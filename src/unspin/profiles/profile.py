@@ -1,0 +1,266 @@
+"""A spinner profile: one spinner's dictionary, learned from its output.
+
+A spinner keeps one dictionary for everything it rewrites.  A profile holds what was learned
+about it from pages it spun (``unspin learn``, ``unspin.profiles.learning``): for every word
+or phrase as it stands in those pages, how often it occurs (lowercase), how many of those
+occurrences are expected to be the word itself, and which originals the others stand for,
+as expected counts (the posterior mass summed over the pages).
+
+From those sums the profile gives
+
+* the learned channel: phi(observed | original), the share of an original's occurrences
+  the spinner wrote as ``observed`` (``log10_spun``, ``log10_keep``), smoothed towards the
+  generic channel with SMOOTHING pseudo-occurrences, which the lattice uses instead of the
+  generic channel's rate x share;
+* the share of each reading among the word's occurrences in the pages: what corpus mode
+  (``evidence.Agreement``) gathers over one batch, kept (``from_agreement`` makes a profile of
+  corpus mode's sums; the Evidence of a reading records its share, ``DocumentView.evidence``);
+* a fit: how much better a document's words are explained as this spinner's output than as
+  unspun text (``fit``, in bits): the attribution score, and the gate that keeps a profile
+  from touching text it does not fit.
+
+The file (``unspin.profiles.fileformat``) is versioned text; see ``read`` and ``write``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from unspin.evidence import Agreement
+from unspin.tokenize import is_word
+
+SMOOTHING = 3.0  # pseudo-occurrences of the generic channel in every original's estimate
+FIT_SMOOTHING = 1.0  # added to both counts of a word's fit
+MIN_FIT = 4.0  # bits: a document that fits no better than this is restored without the profile
+MAX_CACHED = 500_000  # (observed, original) pairs whose sums are cached
+SETTLED = 30  # occurrences in the pages after which a word never read as spun is read as it stands
+PLAIN_SHARE = 0.005  # ... "never": at most this share of its occurrences
+ALSO_SHARE = 0.2  # kept occurrences of a word the profile reads as spun this often are read again
+
+
+@dataclass
+class Word:
+    """A word or phrase as it stands in the pages.
+
+    ``count``: its lowercase occurrences; ``kept``: how many of them are expected to be the
+    word itself; ``originals``: original words -> expected occurrences standing for them.
+    """
+
+    count: float = 0.0
+    kept: float = 0.0
+    originals: dict[tuple[str, ...], float] = field(default_factory=dict)
+
+    @property
+    def spun(self) -> float:
+        """Expected occurrences that stand for another original."""
+        return sum(self.originals.values())
+
+
+class Profile:
+    """One spinner's learned dictionary (see the module).  ``header`` says what it was
+    learned with and from (``fileformat.HEADER_FIELDS``)."""
+
+    def __init__(self, words: dict[str, Word], header: dict | None = None) -> None:
+        self.words = words
+        self.header = dict(header or {})
+        self._totals: dict[str, float] | None = None
+        self._fits: dict[str, float] | None = None
+        self._pairs: dict = {}  # (observed, words) -> (mass, the original's total)
+        self._plain: frozenset | None = None
+
+    @classmethod
+    def from_agreement(cls, agreement: Agreement, header: dict | None = None) -> "Profile":
+        """The profile of what corpus mode gathered (``passes.gather``): its summed
+        posteriors, without EM, and its counts of every word (capitalised ones too)."""
+        words: dict[str, Word] = {}
+        for text, count in agreement.counts.items():
+            words[text] = Word(float(count), float(count))
+        for text, totals in agreement.totals.items():
+            word = words.setdefault(text, Word(float(agreement.sites[text]), float(agreement.sites[text])))
+            word.count = max(word.count, float(agreement.sites[text]))
+            word.originals = {original: mass for original, mass in totals.items() if mass >= 1e-3}
+            word.kept = max(0.0, word.count - sum(word.originals.values()))
+        return cls(words, header)
+
+    @property
+    def name(self) -> str:
+        return self.header.get("name", "profile")
+
+    @property
+    def stamp(self) -> str:
+        """Its name and content checksum prefix, as the signature shows it."""
+        return f"{self.name}+{self.header.get('checksum', 'unsaved')[:8]}"
+
+    # ------------------------------------------------------------ the learned channel
+
+    @property
+    def totals(self) -> dict[str, float]:
+        """Original (space-joined words) -> expected occurrences as an original: kept as it
+        stands, or written as another word."""
+        if self._totals is None:
+            totals: Counter = Counter()
+            for text, word in self.words.items():
+                totals[text] += word.kept
+                for original, mass in word.originals.items():
+                    totals[" ".join(original)] += mass
+            self._totals = dict(totals)
+        return self._totals
+
+    def log10_spun(self, observed: str, words: tuple[str, ...], generic: float, own: float = 0.0) -> float:
+        """log10 phi(observed | original ``words``): the generic channel's ``generic`` moved
+        towards what the pages say, as far as they say it.  ``own``: this occurrence's share
+        of the sums, left out (learning reads each occurrence against the others)."""
+        key = (observed, words)
+        held = self._pairs.get(key)
+        if held is None:
+            if len(self._pairs) > MAX_CACHED:
+                self._pairs.clear()
+            word = self.words.get(observed)
+            held = self._pairs[key] = (word.originals.get(words, 0.0) if word is not None else 0.0,
+                                       self.totals.get(" ".join(words), 0.0))
+        mass, total = held
+        if total - own <= 1e-9:
+            return generic
+        return math.log10((max(0.0, mass - own) + SMOOTHING * 10**generic) / (total - own + SMOOTHING))
+
+    def log10_keep(self, observed: str, generic: float, own: float = 0.0) -> float:
+        """log10 phi(observed | observed): how often the spinner leaves the word as it is
+        (``own`` as for ``log10_spun``)."""
+        total = self.totals.get(observed, 0.0) - own
+        if total <= 1e-9:
+            return generic
+        word = self.words.get(observed)
+        kept = max(0.0, (word.kept if word is not None else 0.0) - own)
+        return math.log10((kept + SMOOTHING * 10**generic) / (total + SMOOTHING))
+
+    @property
+    def plain(self) -> frozenset[str]:
+        """Words the pages use often (SETTLED times) and never as another word: the
+        lattice reads them as they stand, without looking for originals."""
+        if self._plain is None:
+            self._plain = frozenset(text for text, word in self.words.items()
+                                    if word.count >= SETTLED and word.spun <= PLAIN_SHARE * word.count)
+        return self._plain
+
+    def known(self, observed: str) -> tuple[tuple[str, ...], ...]:
+        """The originals the pages read ``observed`` as (most mass first)."""
+        word = self.words.get(observed)
+        if word is None or not word.originals:
+            return ()
+        return tuple(sorted(word.originals, key=lambda o: -word.originals[o]))
+
+    def spun_share(self, observed: str) -> float:
+        """The share of the word's occurrences that stand for another original."""
+        word = self.words.get(observed)
+        return word.spun / word.count if word is not None and word.count > 0 else 0.0
+
+    # ------------------------------------------------------------ fit
+
+    @property
+    def fits(self) -> dict[str, float]:
+        """Word -> log2 of its count in the pages over its count in them as restored: above
+        0 for what the spinner writes, below 0 for what it replaces, 0 for the rest."""
+        if self._fits is None:
+            fits = {}
+            totals = self.totals
+            for text, word in self.words.items():
+                if " " in text:
+                    continue
+                ratio = math.log2((word.count + FIT_SMOOTHING) / (totals.get(text, 0.0) + FIT_SMOOTHING))
+                if abs(ratio) > 0.05:
+                    fits[text] = ratio
+            for text, total in totals.items():  # originals that never stand in the pages
+                if " " not in text and text not in self.words:
+                    fits[text] = math.log2(FIT_SMOOTHING / (total + FIT_SMOOTHING))
+            self._fits = fits
+        return self._fits
+
+    def fit(self, document) -> float:
+        """Log-likelihood ratio (bits) of the document's lowercase words as this spinner's
+        output against the same words unspun: how well the document fits the profile."""
+        fits = self.fits
+        return sum(fits.get(token.norm, 0.0) for token in document.tokens if eligible(token))
+
+    def view(self, document) -> "DocumentView | None":
+        """The profile as one document may use it, or None when the document does not fit
+        it (``fit`` at most MIN_FIT bits).  A word whose own occurrences carry the fit over
+        MIN_FIT is read with the generic channel: no word licenses its own change."""
+        fits = self.fits
+        contributions: Counter = Counter()
+        for token in document.tokens:
+            if eligible(token):
+                contributions[token.norm] += fits.get(token.norm, 0.0)
+        fit = sum(contributions.values())
+        if fit <= MIN_FIT:
+            return None
+        return DocumentView(self, fit, frozenset(w for w, c in contributions.items() if fit - c <= MIN_FIT))
+
+    def also(self, document) -> set[str]:
+        """The document's words that the profile reads as spun at least ALSO_SHARE of the
+        time: every occurrence of them is read again, even where the best path keeps it."""
+        return {token.norm for token in document.tokens
+                if eligible(token) and self.spun_share(token.norm) >= ALSO_SHARE}
+
+    # ------------------------------------------------------------ reading it
+
+    def entries(self):
+        """(observed, original words, mass, share of the observed word's occurrences,
+        phi(observed | original)), strongest first."""
+        totals = self.totals
+        found = []
+        for text, word in self.words.items():
+            for original, mass in word.originals.items():
+                total = totals.get(" ".join(original), 0.0)
+                found.append((text, original, mass, mass / max(word.count, 1e-9), mass / total if total else 0.0))
+        found.sort(key=lambda e: (-e[2], e[0], e[1]))
+        return found
+
+    def statistics(self) -> dict:
+        words = self.words.values()
+        return {"words": len(self.words), "entries": sum(len(w.originals) for w in words),
+                "occurrences": round(sum(w.count for w in words if True), 1),
+                "spun_mass": round(sum(w.spun for w in words), 1)}
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Profile) and self.words == other.words and self.header == other.header
+
+
+class DocumentView:
+    """A profile as one document uses it (``Profile.view``): the words in ``withheld``, whose
+    own occurrences carry the document's fit, keep the generic channel and get no evidence."""
+
+    def __init__(self, profile: Profile, fit: float, withheld: frozenset[str]) -> None:
+        self.profile, self.fit, self.withheld = profile, fit, withheld
+        self.plain = profile.plain
+
+    def log10_spun(self, observed: str, words: tuple[str, ...], generic: float) -> float:
+        if observed in self.withheld:
+            return generic
+        return self.profile.log10_spun(observed, words, generic)
+
+    def log10_keep(self, observed: str, generic: float) -> float:
+        if observed in self.withheld:
+            return generic
+        return self.profile.log10_keep(observed, generic)
+
+    def known(self, observed: str) -> tuple[tuple[str, ...], ...]:
+        return () if observed in self.withheld else self.profile.known(observed)
+
+    def also(self, document) -> set[str]:
+        return self.profile.also(document) - self.withheld
+
+    def evidence(self, observed: str) -> tuple[int, dict[tuple[str, ...], float]] | None:
+        """(occurrences of ``observed`` in the pages, original words -> share of them), or
+        None for a word the pages do not have or that is withheld."""
+        word = self.profile.words.get(observed)
+        if word is None or observed in self.withheld or word.count <= 0:
+            return None
+        return round(word.count), {original: mass / word.count for original, mass in word.originals.items()}
+
+
+def eligible(token) -> bool:
+    """A token a profile counts: a word that does not start with a capital (most spinners
+    leave capitalised words alone, so capitalised occurrences say little of the dictionary)."""
+    return is_word(token.text) and not token.text[0].isupper()

@@ -1,0 +1,275 @@
+"""Spinner profiles (issue 14) on the tiny fixture model: the file, EM, restoring with a
+profile, safety on clean text, attribution and --update."""
+
+import gzip
+
+import pytest
+from conftest import TINY
+
+from unspin.errors import UnspinError
+from unspin.lm import ArpaModel
+from unspin.profiles import FORMAT, Profile, Word, read, write
+from unspin.profiles.attribution import attribute, fits, load_folder
+from unspin.profiles.fileformat import dumps, loads
+from unspin.profiles.learning import Observations, Reading, Record, estimate
+from unspin.restorer import Restorer
+from unspin.tokenize import tokenize
+from unspin.types import apply_edits
+
+# A spinner that writes "in" as "successful", "house" as "home", "will" as "volition" and "be"
+# as "beryllium"; its pages, and a held-out page only its profile restores whole.
+PAGES = ["He was successful Seoul successful 2019.", "The home is successful the city.", "It is a good home.",
+         "The soldiers have been captured successful the fighting.",
+         "She said the soldiers volition beryllium home successful two weeks.", "Families volition beryllium told."] * 4
+HELD_OUT = "It is a good home successful Seoul. They volition beryllium told."
+RESTORED = "It is a good house in Seoul. They will be told."
+MORE_PAGES = ["He ran across a minefield successful the zone.", "The home is successful the zone."] * 3
+CLEAN = ["She said the soldiers will be home in two weeks.", "It is a good house.", "The house is in the city.",
+         "He ran across a minefield in the zone that separates the two Koreas."]
+
+
+@pytest.fixture(scope="module")
+def restorer():
+    return Restorer(TINY, lm=ArpaModel(TINY / "lm.arpa"))
+
+
+@pytest.fixture(scope="module")
+def learned(restorer):
+    return restorer.learn(PAGES, name="site-a")
+
+
+def test_profiles_file_round_trip(learned, tmp_path):
+    for name in ("site-a.tsv", "site-a.tsv.gz"):
+        write(learned, tmp_path / name)
+        again = read(tmp_path / name)
+        assert again.words.keys() == learned.words.keys()
+        for text, word in learned.words.items():
+            assert again.words[text].count == pytest.approx(word.count, abs=1e-3)
+            assert again.words[text].originals.keys() == word.originals.keys()
+        assert {k: v for k, v in again.header.items() if k != "checksum"} == \
+            {k: v for k, v in learned.header.items() if k != "checksum"}
+    text = (tmp_path / "site-a.tsv").read_text(encoding="utf-8")
+    assert text.startswith(f"# {FORMAT}\n# {{") and "\nsuccessful\t" in text  # readable, one word a line
+    assert gzip.decompress((tmp_path / "site-a.tsv.gz").read_bytes()).decode() == text
+    first = (tmp_path / "site-a.tsv.gz").read_bytes()
+    write(read(tmp_path / "site-a.tsv.gz"), tmp_path / "site-a.tsv.gz")
+    assert (tmp_path / "site-a.tsv.gz").read_bytes() == first  # the same profile is the same bytes
+
+
+@pytest.mark.parametrize("first, message", [
+    ("# unspin.profile/2", "format 'unspin.profile/2'; this unspin reads unspin.profile/1"),
+    ("# unspin.channel/1", "is not an unspin profile"),
+    ("hello", "is not an unspin profile"),
+])
+def test_profiles_file_refuses_another_format_or_version(tmp_path, first, message):
+    path = tmp_path / "other.tsv"
+    path.write_text(f"{first}\n# {{}}\n# columns\nsuccessful\t2\t0\tin\t2\n", encoding="utf-8")
+    with pytest.raises(UnspinError, match="E020") as caught:
+        read(path)
+    assert message in str(caught.value)
+
+
+def test_profiles_file_names_a_damaged_line(tmp_path):
+    path = tmp_path / "damaged.tsv"
+    path.write_text(f"# {FORMAT}\n# {{}}\n# columns\nsuccessful\t2\t0\tin\n", encoding="utf-8")
+    with pytest.raises(UnspinError, match="E020.*line 4"):
+        read(path)
+    with pytest.raises(UnspinError, match="E001"):
+        read(tmp_path / "missing.tsv")
+
+
+def synthetic(sites: int, spun: float) -> Observations:
+    """``sites`` occurrences of "successful", each read as "in" with posterior ``spun``."""
+    found = Observations()
+    for _ in range(sites):
+        found.add("successful", Record(Reading(("successful",), 1 - spun, -0.1, -0.1), 1 - spun,
+                                       (Reading(("in",), spun, -2.0, -2.0),)))
+    found.counts.update({"successful": sites, "in": 1})
+    return found
+
+
+def test_profiles_em_converges_on_a_synthetic_spinner():
+    changes = []
+    profile, reported = estimate(synthetic(40, 0.6), iterations=50, tolerance=1e-4,
+                                 report=lambda iteration, change: changes.append(change))
+    assert reported == [round(c, 6) for c in changes] and changes[-1] < 1e-4 and len(changes) < 50
+    mass = profile.words["successful"].originals[("in",)]
+    assert 0.9 * 40 < mass <= 40  # the sites agree with each other: "in" nearly everywhere
+    lone, _ = estimate(synthetic(1, 0.6), iterations=50)
+    assert lone.words["successful"].originals[("in",)] <= 0.6  # one site never argues for itself
+
+
+def test_profiles_learned_profile_restores_held_out_text_better(restorer, learned):
+    assert restorer.restore(HELD_OUT).restored_text == "It is a good house successful Seoul. They will be told."
+    result = restorer.with_profile(learned).restore(HELD_OUT)
+    assert result.restored_text == RESTORED
+    assert apply_edits(result.text, result.edits) == result.restored_text
+    assert "|profile:site-a+" in result.signature
+
+
+def test_profiles_profile_adds_no_edits_on_clean_text(restorer, learned):
+    with_profile = restorer.with_profile(learned)
+    for text in CLEAN:
+        assert with_profile.restore(text).edits == restorer.restore(text).edits
+        assert learned.fit(tokenize(text)) < 4.0  # clean text does not fit the spinner's profile
+
+
+def test_profiles_update_equals_learning_from_all_pages(restorer):
+    whole = restorer.learn(PAGES + MORE_PAGES)
+    updated = restorer.learn(MORE_PAGES, update=restorer.learn(PAGES))
+    assert updated.header["pages"] == whole.header["pages"] == len(PAGES + MORE_PAGES)
+    assert len(updated.header["learned"]) == 2
+    for observed in ("successful", "home"):
+        for original, mass in whole.words[observed].originals.items():
+            assert updated.words[observed].originals[original] == pytest.approx(mass, rel=0.1, abs=0.5)
+        assert updated.words[observed].count == whole.words[observed].count
+
+
+def test_profiles_learning_in_two_workers_equals_one(restorer):
+    assert dumps(restorer.learn(PAGES, workers=2)).split("\n", 2)[2] == \
+        dumps(restorer.learn(PAGES)).split("\n", 2)[2]  # the header's timing aside
+
+
+def test_profiles_refuse_a_profile_learned_with_another_model(restorer, learned):
+    other = loads(dumps(learned).replace(learned.header["model"]["lm"], "lm.binary+0badc0de"), "other")
+    with pytest.raises(UnspinError, match="E023.*lm lm.binary\\+0badc0de"):
+        restorer.with_profile(other).restore("It is a good home.")
+    with pytest.raises(UnspinError, match="E050.*unknown profile 'nope'"):
+        restorer.restore("It is a good home.", profile="nope")
+
+
+def test_profiles_attribution_names_the_spinner_or_none(learned):
+    other = Profile({"crossed": Word(10, 0, {("across",): 10.0}), "across": Word(0, 0, {})})
+    profiles = {"site-a": learned, "site-b": other}
+    spun = tokenize(" ".join(PAGES[:5]))
+    assert attribute(fits(spun, profiles)).profile == "site-a"
+    found = attribute(fits(tokenize(" ".join(CLEAN)), profiles))
+    assert found.profile is None and found.fits["site-a"] < 0
+
+
+def test_profiles_load_folder(learned, tmp_path):
+    write(learned, tmp_path / "a.tsv.gz")
+    (tmp_path / "notes.txt").write_text("not a profile")
+    assert list(load_folder(tmp_path)) == ["site-a"]
+    with pytest.raises(UnspinError, match="holds no profile"):
+        load_folder(tmp_path / "empty" if (tmp_path / "empty").mkdir() is None else None)
+
+
+# ---------------------------------------------------------------- command line
+
+def run(*args, data: bytes = b""):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "unspin.cli", *map(str, args)], input=data,
+                          capture_output=True, timeout=180)
+
+
+def test_profiles_cli_learn_update_show_restore_detect_batch(tmp_path):
+    import json
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for number, text in enumerate(PAGES[:12]):
+        (pages / f"{number:02d}.txt").write_text(text, encoding="utf-8")
+    more = tmp_path / "more.jsonl"
+    more.write_text("".join(json.dumps({"body": text}) + "\n" for text in PAGES[12:]), encoding="utf-8")
+    first = tmp_path / "site-a.tsv.gz"
+    out = run("learn", pages, "--output", first, "--model", TINY, "--workers", "1")
+    assert out.returncode == 0, out.stderr
+    assert b"12 pages" in out.stdout and b"iteration 1: the dictionary changed by" in out.stderr
+    profile = tmp_path / "profiles" / "site-a.tsv"
+    out = run("learn", more, "--text-field", "body", "--update", first, "--output", profile, "--model", TINY,
+              "--workers", "2", "-q")
+    assert out.returncode == 0, out.stderr
+    assert b"iteration" not in out.stderr  # -q
+    assert read(profile).header["pages"] == len(PAGES)
+
+    shown = run("profile", "show", profile)
+    assert shown.returncode == 0
+    assert f"learned from {len(PAGES)} pages".encode() in shown.stdout and b"successful" in shown.stdout
+
+    spun = HELD_OUT.encode()
+    out = run("restore", "--model", TINY, "--profile", profile, "-v", data=spun)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == RESTORED.encode() and b"|profile:site-a+" in out.stderr
+
+    (tmp_path / "spun.txt").write_bytes(spun + b" The home is successful the zone. He was successful Seoul.")
+    (tmp_path / "clean.txt").write_text("It is a good house in the city.", encoding="utf-8")
+    out = run("detect", "--model", TINY, "--profiles", profile.parent, tmp_path / "spun.txt", tmp_path / "clean.txt")
+    assert out.returncode == 0, out.stderr
+    lines = [line.split("\t") for line in out.stdout.decode().splitlines()]
+    assert [line[2] for line in lines] == ["site-a", "none"] and float(lines[0][3]) > float(lines[1][3])
+
+    batch_in = tmp_path / "in.jsonl"
+    batch_in.write_text(json.dumps({"text": spun.decode()}) + "\n", encoding="utf-8")
+    out = run("batch", batch_in, tmp_path / "out.jsonl", "--model", TINY, "--profile", profile, "--workers", "1",
+              "--no-progress")
+    assert out.returncode == 0, out.stderr
+    record = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    assert record["restored_text"] == RESTORED and "|profile:site-a+" in record["signature"]
+
+    kept = tmp_path / "corpus.tsv"  # corpus mode keeps what it gathered
+    out = run("batch", more, tmp_path / "corpus-out.jsonl", "--text-field", "body", "--model", TINY, "--corpus",
+              "--save-profile", kept, "--workers", "1", "--no-progress")
+    assert out.returncode == 0, out.stderr
+    assert read(kept).words["successful"].originals[("in",)] > 0 and read(kept).header["pages"] == len(PAGES) - 12
+    out = run("batch", more, tmp_path / "x.jsonl", "--model", TINY, "--save-profile", kept)
+    assert out.returncode == 1 and b"--corpus" in out.stderr
+
+
+def test_profiles_cli_refuses_bad_profiles(tmp_path):
+    damaged = tmp_path / "damaged.tsv"
+    damaged.write_text("# unspin.profile/9\n", encoding="utf-8")
+    out = run("restore", "--model", TINY, "--profile", damaged, data=b"It is a good home.")
+    assert out.returncode == 1 and b"E020" in out.stderr and out.stdout == b""
+    out = run("learn", tmp_path / "nothing-here", "--output", tmp_path / "x.tsv")
+    assert out.returncode == 2  # a usage error: the input does not exist
+    out = run("serve", "--profile", "no-equals-sign")
+    assert out.returncode == 2 and b"NAME=PATH" in out.stderr
+
+
+# ---------------------------------------------------------------- server
+
+def test_profiles_server_restores_and_detects_with_a_named_profile(restorer, learned):
+    import copy
+
+    from fastapi.testclient import TestClient
+
+    from unspin.server import create_app
+
+    served = copy.copy(restorer)
+    served.profiles = {"site-a": learned}
+    with TestClient(create_app(served)) as http:
+        info = http.get("/v1/info").json()
+        assert [p["name"] for p in info["profiles"]] == ["site-a"] and info["profiles"][0]["pages"] == len(PAGES)
+        text = HELD_OUT
+        plain = http.post("/v1/restore", json={"text": text}).json()
+        chosen = http.post("/v1/restore", json={"text": text, "profile": "site-a"}).json()
+        assert plain["restored_text"] != chosen["restored_text"] == RESTORED
+        assert "|profile:site-a+" in chosen["signature"] and "|profile:" not in plain["signature"]
+        refused = http.post("/v1/restore", json={"text": text, "profile": "nope"})
+        assert refused.status_code == 422 and refused.json()["code"] == "E050"
+        found = http.post("/v1/detect", json={"texts": [" ".join(PAGES[:5]), CLEAN[2]], "profile": "site-a"}).json()
+        assert found["scores"][0] > found["scores"][1]
+        assert [a["profile"] for a in found["attributions"]] == ["site-a", None]
+        assert "profile" in http.get("/openapi.json").json()["components"]["schemas"]["RestoreRequest"]["properties"]
+
+
+@pytest.mark.slow
+def test_profiles_cli_learn_on_ray_equals_local(tmp_path):
+    pytest.importorskip("ray")
+    pages = tmp_path / "pages.jsonl"
+    pages.write_text("".join('{"text": "%s"}\n' % text for text in PAGES), encoding="utf-8")
+    for engine in ("local", "ray"):
+        out = run("learn", pages, "--output", tmp_path / f"{engine}.tsv", "--model", TINY, "--engine", engine,
+                  "--workers", "2", "-q")
+        assert out.returncode == 0, out.stderr
+    local, ray = (read(tmp_path / f"{engine}.tsv") for engine in ("local", "ray"))
+    assert lines_of(local) == lines_of(ray)
+
+
+def lines_of(profile) -> list[str]:
+    from unspin.profiles.fileformat import lines
+
+    return lines(profile)
