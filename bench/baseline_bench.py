@@ -61,7 +61,7 @@ def restore_golds(args) -> None:
 
 def score(args) -> None:
     sys.path.insert(0, str(HERE))
-    from common import BENCH  # noqa: F401  (puts this checkout's src/ on the path)
+    import common  # noqa: F401  (puts this checkout's src/ on the path)
     from families_bench import scores
 
     from unspin.schema import restoration_from_dict

@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import BENCH, RATE, SEED, clean_gold, paragraphs  # also puts src/ on the path
+from common import BENCH, RATE, SEED, paragraphs  # also puts src/ on the path
 
 from unspin.calibration import Calibration  # noqa: E402
 from unspin.candidates import ChannelParams, spun_arcs  # noqa: E402

@@ -196,6 +196,10 @@ def render_families(data: dict) -> list[str]:
     return lines + render_baseline(data) + render_family_targets(data)
 
 
+def f05_with_interval(row: dict, mode: str) -> str:
+    return f"{row[mode]['f05']:.3f} {list(row[mode]['f05_interval'])}"
+
+
 def render_baseline(data: dict) -> list[str]:
     """The families benchmark against a baseline restorer on the same spun texts
     (bench/baseline.json, bench/baseline_bench.py), where one was scored."""
@@ -214,9 +218,8 @@ def render_baseline(data: dict) -> list[str]:
         old = base["families"].get(name)
         if old is None:
             continue
-        cell = lambda r, mode: f"{r[mode]['f05']:.3f} {list(r[mode]['f05_interval'])}"
-        lines.append(f"| {name} | {cell(old, 'per_edit')} | {cell(row, 'per_edit')} | {cell(old, 'per_site')} | "
-                     f"{cell(row, 'per_site')} | {old['false_per_1000_unspun']} | {row['false_per_1000_unspun']} |")
+        cells = [f05_with_interval(r, mode) for mode in ("per_edit", "per_site") for r in (old, row)]
+        lines.append(f"| {name} | {' | '.join(cells)} | {old['false_per_1000_unspun']} | {row['false_per_1000_unspun']} |")
     return lines + [""]
 
 
@@ -224,7 +227,10 @@ def render_family_targets(data: dict) -> list[str]:
     """The real-spinners issue's targets on the families benchmark, met or not."""
     rows = data["families"]
     new = [name for name, row in rows.items() if row.get("independent")]
-    worst = lambda names, key, mode: min(((rows[n][mode][key] if mode else rows[n][key]), n) for n in names)
+
+    def worst(names, key: str, mode: str | None) -> tuple[float, str]:
+        return min(((rows[n][mode][key] if mode else rows[n][key]), n) for n in names)
+
     checks = []
     if new:
         f, n = worst(new, "f05", "per_edit")
