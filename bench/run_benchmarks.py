@@ -156,7 +156,7 @@ def render_markdown(results: dict) -> str:
         lines.append("")
     lines += render_targets(results)
     lines += render_relations(results) + render_worst(results) + render_false(results)
-    lines += render_saved("corpus.json", render_corpus)
+    lines += render_saved("corpus.json", render_corpus, results["signature"])
     lines += render_saved("profiles.json", render_profiles, results.get("signature"))
     lines += render_saved("phrases.json", render_phrases)
     lines += render_saved("load_test.json", render_load, results["signature"])
