@@ -128,6 +128,7 @@ def main() -> None:
     parser.add_argument("--families", default=",".join(families.names()))
     parser.add_argument("--no-corpus", action="store_true", help="skip corpus mode")
     parser.add_argument("--phrases", action="store_true", help="restore with the phrase channel on")
+    parser.add_argument("--threshold", type=float, help="minimum confidence of an edit (default: the setting's)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
 
@@ -135,6 +136,8 @@ def main() -> None:
     results = {"command": "python " + shlex.join(["bench/families_bench.py"] + sys.argv[1:]),
                "split": args.split, "paragraphs": len(texts), "rate": RATE, "seed": SEED, "families": {}}
     settings = {"phrases": True} if args.phrases else {}
+    if args.threshold is not None:
+        settings["threshold"] = args.threshold
     shipped = Restorer(**settings)
     clean = [shipped.restore(text) for text in texts]
     clean_words = sum(len(words(text)) for text in texts)
