@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from build_lexicon import wordnet_reader  # noqa: E402
 from unspin.data import update_manifest  # noqa: E402
+from unspin.families.base import read_frequencies  # noqa: E402
 
 MYTHES = Path("/usr/share/mythes/th_en_US_v2.dat")
 MYTHES_COPYRIGHT = Path("/usr/share/doc/mythes-en-us/copyright")
@@ -60,16 +61,9 @@ def usable(text: str) -> bool:
 
 def vocabulary(unigrams: Path, size: int) -> list[str]:
     """The ``size`` commonest lowercase words of unigrams.tsv, commonest first."""
-    words = []
-    with open(unigrams, encoding="utf-8") as handle:
-        next(handle)
-        for line in handle:
-            word = line.split("\t", 1)[0]
-            if VOCABULARY_WORD.match(word):
-                words.append(word)
-                if len(words) >= size:
-                    break
-    return words
+    if not unigrams.exists():
+        raise SystemExit(f"{unigrams} is missing (scripts/build_lm.py writes it)")
+    return [word for word in read_frequencies(unigrams) if VOCABULARY_WORD.match(word)][:size]
 
 
 def lemmas_of(words: list[str]) -> set[str]:

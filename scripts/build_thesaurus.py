@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from unspin.data import update_manifest  # noqa: E402
+from unspin.families.base import read_frequencies  # noqa: E402
 from unspin.lexicon import GROUPED, Link, grouped_lines  # noqa: E402
 from unspin.lm import load  # noqa: E402
 from unspin.relations import THESAURUS  # noqa: E402
@@ -57,16 +58,10 @@ def read_moby(path: Path) -> dict[str, list[str]]:
 
 
 def common_words(unigrams: Path, size: int) -> list[str]:
-    words = []
-    with open(unigrams, encoding="utf-8") as handle:
-        next(handle)
-        for line in handle:
-            word = line.split("\t", 1)[0]
-            if word.isalpha():
-                words.append(word)
-                if len(words) >= size:
-                    break
-    return words
+    """The ``size`` commonest alphabetic words of unigrams.tsv, commonest first."""
+    if not unigrams.exists():
+        raise SystemExit(f"{unigrams} is missing (scripts/build_lm.py writes it)")
+    return [word for word in read_frequencies(unigrams) if word.isalpha()][:size]
 
 
 def main() -> None:

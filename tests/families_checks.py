@@ -7,6 +7,8 @@ import inspect
 from pathlib import Path
 from types import ModuleType
 
+from spinner_fixtures import check_edits
+
 from unspin.simulate import SpunText, changed_word_share, render
 from unspin.tokenize import tokenize
 from unspin.types import Document
@@ -19,24 +21,13 @@ def spin_with(family: ModuleType, resources, text: str, seed: int, rate: float, 
 
 
 def assert_round_trip(result: SpunText) -> None:
-    """Gold edits point at their text in both versions; undoing them gives the original
-    back byte for byte, and doing them gives the spun text."""
+    """Gold edits point at their text in both versions, in order; undoing them gives the
+    original back byte for byte, and doing them gives the spun text (``check_edits``)."""
+    check_edits(result)
     previous_end = 0
     for edit in result.edits:
-        assert result.original[edit.orig_start : edit.orig_end] == edit.original
-        assert result.spun[edit.spun_start : edit.spun_end] == edit.spun
         assert edit.orig_start >= previous_end
         previous_end = edit.orig_end
-    back, position = [], 0
-    for edit in result.edits:
-        back.append(result.spun[position : edit.spun_start] + edit.original)
-        position = edit.spun_end
-    assert "".join(back) + result.spun[position:] == result.original
-    forward, position = [], 0
-    for edit in result.edits:
-        forward.append(result.original[position : edit.orig_start] + edit.spun)
-        position = edit.orig_end
-    assert "".join(forward) + result.original[position:] == result.spun
     tokenize(result.spun)  # the spun text tokenizes losslessly too
 
 
