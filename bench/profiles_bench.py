@@ -206,11 +206,17 @@ def main() -> None:
     # the shipped trees (as clean text without a profile)
     clean_plain = [restorer.restore(text) for text in texts]
     mismatched = {"clean_none_false_per_1000": false_per_1000(clean_plain, texts), "families": {}}
+    unspun_pages = all_pages[: min(100, len(all_pages))]
+    unspun = restorer.learn(unspun_pages, name="unspun")
+    mismatched["unspun_profile"] = {
+        "pages": len(unspun_pages), "readings": unspun.statistics()["entries"],
+        "clean_false_per_1000": false_per_1000([restorer.with_profile(unspun).restore(t) for t in texts], texts),
+        "f05": {}}
     for index, name in enumerate(names):
         other = names[(index + 1) % len(names)]
         same_trees = restorer_without(name, args.lofo)[0]  # as "none" was restored
-        with_other = same_trees.with_profile(profiles[other])
         golds = golds_of[name]
+        with_other, with_unspun = same_trees.with_profile(profiles[other]), same_trees.with_profile(unspun)
         entry = {"profile_of": other,
                  "f05": scores(golds, [with_other.restore(g.spun) for g in golds])["per_edit"]["f05"],
                  "none_f05": results["families"][name]["none"]["per_edit"]["f05"],
@@ -218,19 +224,11 @@ def main() -> None:
                                                          for t in texts], texts)}
         entry["cost"] = round(entry["none_f05"] - entry["f05"], 4)
         mismatched["families"][name] = entry
+        mismatched["unspun_profile"]["f05"][name] = scores(
+            golds, [with_unspun.restore(g.spun) for g in golds])["per_edit"]["f05"]
         print(f"{name:>14} with the {other} profile: F0.5 {entry['f05']:.3f} (none {entry['none_f05']:.3f}); "
               f"clean text with the {name} profile: {entry['clean_false_per_1000']} false edits / 1,000 words "
               f"(none {mismatched['clean_none_false_per_1000']})", flush=True)
-    unspun_pages = all_pages[: min(100, len(all_pages))]
-    unspun = restorer.learn(unspun_pages, name="unspun")
-    mismatched["unspun_profile"] = {
-        "pages": len(unspun_pages), "readings": unspun.statistics()["entries"],
-        "clean_false_per_1000": false_per_1000([restorer.with_profile(unspun).restore(t) for t in texts], texts),
-        "f05": {}}
-    for name in names:
-        with_unspun = restorer_without(name, args.lofo)[0].with_profile(unspun)  # as "none" was restored
-        mismatched["unspun_profile"]["f05"][name] = scores(
-            golds_of[name], [with_unspun.restore(g.spun) for g in golds_of[name]])["per_edit"]["f05"]
     results["mismatched"] = mismatched
     if args.speed_pages:
         first = names[0]
