@@ -26,6 +26,8 @@ from pathlib import Path
 from common import BENCH, RATE, SEED, paragraphs  # also puts src/ on the path
 
 from unspin.calibration import Calibration  # noqa: E402
+from unspin.profiles.confidence import MODEL_FILE as PROFILE_MODEL_FILE  # noqa: E402
+from unspin.profiles.confidence import ProfileModel  # noqa: E402
 from unspin.candidates import ChannelParams, spun_arcs  # noqa: E402
 from unspin.evaluate import Counts, bootstrap, evaluate, judge, judge_runs, unspun_words, words  # noqa: E402
 from unspin.registry import families  # noqa: E402
@@ -109,6 +111,14 @@ def restorer_without(name: str, lofo: Path | None, **settings) -> tuple[Restorer
     fitted = json.loads(path.read_text(encoding="utf-8"))["fitted_on"]["families"]
     if name in fitted:
         raise SystemExit(f"{path} was fitted on {name}")
+    # the profile confidence model (scripts/calibrate.py fit-profile) fitted without the family
+    profile_path = lofo / name / PROFILE_MODEL_FILE
+    if profile_path.exists():
+        restorer.profile_model = ProfileModel.load(profile_path.parent)
+        if name in restorer.profile_model.fitted_on.get("families", ()):
+            raise SystemExit(f"{profile_path} was fitted on {name}")
+    elif restorer.profile_model is not None:
+        restorer.profile_model = None  # the shipped one saw the family: profiles read without one
     return restorer, f"{path} (fitted on {', '.join(fitted)})"
 
 

@@ -21,9 +21,9 @@ spun by the same spinner.  For each family:
   the five base families, attributed among their five profiles; clean documents and documents
   of a spinner none of them knows (``mixed``, another seed) should get "none".
 
-Calibration: the shipped trees unless ``--lofo`` names the leave-one-family-out trees
-(bench/families_bench.py).  They are not fitted on profile evidence until the profile sets of
-scripts/calibrate.py are dumped and fitted.
+Calibration: the shipped trees and profile confidence model unless ``--lofo`` names the
+leave-one-family-out ones (FAMILY/calibration.json and FAMILY/profile_confidence.json:
+``scripts/calibrate.py fit --exclude`` and ``fit-profile --exclude``).
 
     python bench/profiles_bench.py                 # the default run: sizes 10, 100, 1000
     python bench/profiles_bench.py --sizes 10,100,1000,10000 --paragraphs 200   # the full curve
@@ -271,8 +271,10 @@ def render(data: dict) -> list[str]:
              f"news spun by that spinner, and the first {data['paragraphs']} paragraphs of news_{data['split']}, "
              "spun by the same spinner, are restored with it one at a time. Corpus mode: today's corpus mode "
              "over the same pages plus the held-out paragraphs in one batch (so it also reads the texts it "
-             "restores, which a stored profile has never seen). F0.5 per edit [95% paired-bootstrap interval]; "
-             "per site in the second table.", "",
+             "restores, which a stored profile has never seen). Learning finds readings no channel holds "
+             "(`unspin.profiles.discovery`), and readings restored with a profile get their confidence from the "
+             "profile confidence model (`profile_confidence.json`; with `--lofo`, the one fitted without the "
+             "family). F0.5 per edit [95% paired-bootstrap interval]; per site in the second table.", "",
              "| family | none | " + " | ".join(f"{size} pages: profile / corpus mode" for size in sizes)
              + " |", "|---|---:|" + "---:|" * len(sizes)]
     for name, row in data["families"].items():

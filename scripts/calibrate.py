@@ -20,6 +20,10 @@ Two steps, so that every set is decoded once and many fits are cheap:
     python scripts/calibrate.py fit --model build/calibration-model --dumps build/dumps
     python scripts/calibrate.py fit --model build/calibration-model --dumps build/dumps \
         --exclude wordnet-walk --out build/lofo/wordnet-walk
+    # 3. the profile confidence model (unspin.profiles.confidence) on the profile sets, over
+    #    the first confidences of each set's family's leave-one-out trees (--lofo)
+    python scripts/calibrate.py fit-profile --model build/calibration-model --dumps build/dumps \
+        --lofo build/lofo [--exclude wordnet-walk --out build/lofo/wordnet-walk]
 
 Profile sets: "profile" restores the held-out lines of a family with a profile learned
 (``unspin learn``) from PROFILE_PAGES other pages (training news, abc_news) spun by the
@@ -180,11 +184,10 @@ def dump(restorer: Restorer, lines: list[str], dumps: Path, names: tuple[str, ..
                 handle.write(json.dumps({"evidence": dataclasses.asdict(evidence), "right": right}) + "\n")
 
 
-def read_dumps(dumps: Path, exclude: tuple[str, ...], modes: tuple[str, ...] = MODES
-               ) -> tuple[list, list[tuple[str, float, str]]]:
+def read_dumps(dumps: Path, exclude: tuple[str, ...], modes: tuple[str, ...] = MODES, with_family: bool = False):
     """(evidence, right) of every dumped set whose family is not excluded and whose mode is
-    one of ``modes``, and those sets."""
-    samples, sets = [], []
+    one of ``modes``, and those sets (and with ``with_family`` each sample's family)."""
+    samples, sets, families_of = [], [], []
     for profile, rate, mode in PROFILES:
         if profile in exclude or partner(profile, mode) in exclude or mode not in modes:
             continue
@@ -195,8 +198,9 @@ def read_dumps(dumps: Path, exclude: tuple[str, ...], modes: tuple[str, ...] = M
             for line in handle:
                 record = json.loads(line)
                 samples.append((Evidence(**record["evidence"]), record["right"]))
+                families_of.append(profile)
         sets.append((profile, rate, mode))
-    return samples, sets
+    return (samples, sets, families_of) if with_family else (samples, sets)
 
 
 def without_encoder(samples: list, share: float = ENCODER_DROPOUT, seed: int = 0) -> list:
@@ -225,9 +229,62 @@ def fit(restorer: Restorer, samples: list, sets: list, out: Path, lines: int) ->
         "model": "scikit-learn HistGradientBoostingClassifier (300 trees, 31 leaves, depth 8) as flat arrays"})
 
 
+def first_confidences(samples: list, sets: list, lofo: Path | None, shipped: Path) -> list[float]:
+    """Each sample's confidence from the calibration trees as a restore would give it before
+    the profile model: a family's set through the trees fitted without that family
+    (``lofo``/FAMILY/calibration.json, so that the confidences are held out, as when the
+    family benchmark reports that family), the clean set through the shipped trees."""
+    from unspin.calibration import Calibration
+
+    loaded: dict[str, Calibration] = {}
+    out = []
+    for (evidence, _right), family in zip(samples, sets):
+        if family not in loaded:
+            path = lofo / family / "calibration.json" if lofo is not None and family != CLEAN else None
+            if path is not None and not path.exists():
+                raise SystemExit(f"{path} is missing: fit the leave-one-out trees first")
+            loaded[family] = Calibration.load(path or shipped / "calibration.json")
+        out.append(loaded[family].confidence(evidence))
+    return out
+
+
+def fit_profile(samples: list, families_of: list[str], sets: list, out: Path, lofo: Path | None,
+                shipped: Path) -> None:
+    """Fit the profile confidence model on the readings restored with a profile."""
+    from unspin.profiles.confidence import FEATURES as PROFILE_FEATURES
+    from unspin.profiles.confidence import FORMAT as PROFILE_FORMAT
+    from unspin.profiles.confidence import MODEL_FILE as PROFILE_FILE
+    from unspin.profiles.confidence import features as profile_features
+    from unspin.profiles.confidence import with_profile
+
+    chosen = [(sample, family) for sample, family in zip(samples, families_of) if with_profile(sample[0])]
+    samples, families_of = [s for s, _f in chosen], [f for _s, f in chosen]
+    first = first_confidences(samples, families_of, lofo, shipped)
+    rows = [profile_features(e, p) for (e, _right), p in zip(samples, first)]
+    labels = [right for _e, right in samples]
+    record = {"families": sorted({family for family, _rate, _mode in sets if family != CLEAN}),
+              "sets": [list(item) for item in sets],
+              "first_confidence": "each family's leave-one-out trees (" + (str(lofo) if lofo else "none") +
+                                  "/FAMILY/calibration.json); the clean set's: the shipped trees",
+              "data": f"the last {HOLDOUT} lines of bbc_news, documents of {LINES_PER_DOCUMENT} lines, "
+                      "restored with a profile (the profile and mismatched sets)"}
+    model = {**fit_trees(rows, labels, iterations=100, max_leaf_nodes=15, max_depth=6,
+                         format=PROFILE_FORMAT, names=PROFILE_FEATURES),
+             "samples": len(samples), "right": int(sum(labels)), "fitted_on": record}
+    print(f"profile model: {len(samples)} readings, {sum(labels)} right, families {', '.join(record['families'])}")
+    out.mkdir(parents=True, exist_ok=True)
+    write_atomic(out / PROFILE_FILE, json.dumps(model, indent=1) + "\n")
+    update_manifest(out, PROFILE_FILE, {
+        "format": PROFILE_FORMAT, "built_by": "scripts/calibrate.py fit-profile",
+        "fitted_on": {key: value for key, value in record.items() if key != "sets"},
+        "source": f"last {HOLDOUT} lines of bbc_news spun with {sets}, decoded with the calibration LM "
+                  "(scripts/build_lm.py --holdout 2000), restored with spinner profiles learned from abc_news",
+        "model": "scikit-learn HistGradientBoostingClassifier (100 trees, 15 leaves, depth 6) as flat arrays"})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("step", choices=("dump", "fit"))
+    parser.add_argument("step", choices=("dump", "fit", "fit-profile"))
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--lines", type=int, default=HOLDOUT)
     parser.add_argument("--out", type=Path, default=DATA, help="folder for calibration.json (fit)")
@@ -240,6 +297,8 @@ def main() -> None:
     parser.add_argument("--modes", default=",".join(MODES), help="modes to dump or fit on (comma-separated: "
                         + ", ".join(MODES) + "; fit with document,corpus where the profile sets were not "
                         "dumped: profile evidence then reads as a document's own, evidence.features.SOURCE_VALUES)")
+    parser.add_argument("--lofo", type=Path, default=None,
+                        help="fit-profile: folder of the leave-one-out trees (FAMILY/calibration.json)")
     parser.add_argument("--profile-pages", type=int, default=PROFILE_PAGES,
                         help="pages each profile of the profile sets is learned from")
     args = parser.parse_args()
@@ -259,8 +318,13 @@ def main() -> None:
         unknown = [name for name in exclude if name not in FAMILIES]
         if unknown:
             raise SystemExit(f"unknown families: {', '.join(unknown)}")
-        samples, sets = read_dumps(args.dumps, exclude, modes)
-        fit(restorer, samples, sets, args.out, args.lines)
+        if args.step == "fit-profile":
+            modes = tuple(mode for mode in modes if mode in ("profile", "mismatched"))
+            samples, sets, families_of = read_dumps(args.dumps, exclude, modes, with_family=True)
+            fit_profile(samples, families_of, sets, args.out, args.lofo, DATA)
+        else:
+            samples, sets = read_dumps(args.dumps, exclude, modes)
+            fit(restorer, samples, sets, args.out, args.lines)
 
 
 if __name__ == "__main__":

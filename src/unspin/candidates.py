@@ -32,6 +32,7 @@ CAPITAL_FACTOR = 0.08  # most spinners leave capitalised words alone
 # A spinner keeps one replacement per word: an original that the document still uses
 # as it stands elsewhere was probably not spun here.
 LITERAL_LOG10 = -2.0
+LEARNED_LOG10_SHARE = -1.0  # the generic share of a profile's reading no channel holds (its own channel replaces it)
 
 
 @dataclass(frozen=True)
@@ -298,12 +299,17 @@ def spun_arcs(tokens: tuple[Token, ...], begin: int, table: ReadingTable, params
 
 
 def with_known(readings: list, known: tuple, everything: tuple, limit: int) -> list:
-    """``readings`` plus the readings in ``known`` (a profile's) that it lacks, within ``limit``."""
+    """``readings`` plus the readings in ``known`` (a profile's) that it lacks, within
+    ``limit``; an original the channel does not hold at all (a profile's discovery,
+    ``profiles.discovery``) comes as a reading of relation LEARNED."""
     have = {reading.words for reading in readings}
     wanted = set(known) - have
     if not wanted:
         return readings
     extra = [reading for reading in everything if reading.words in wanted]
+    held = {reading.words for reading in extra}
+    extra += [Reading(words, relations.LEARNED, " ".join(words), LEARNED_LOG10_SHARE)
+              for words in known if words in wanted and words not in held]
     return list(readings[: max(0, limit - len(extra))]) + extra
 
 

@@ -17,6 +17,7 @@ UNLISTED_WEIGHT = 0.1  # the channel weight of a relation not listed here
 INFLECTED = "+inflection"  # suffix of a reading reached through a re-inflected lemma
 THESAURUS = "thesaurus"  # rows of thesaurus.tsv.gz (scripts/build_thesaurus.py, Moby)
 PHRASE_TERM = "phrase_term"  # the phrase channel's readings (unspin.phrases)
+LEARNED = "learned"  # a profile's reading that no channel holds (unspin.profiles.discovery)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,9 @@ RELATIONS = (
     # read only by the phrase channel.
     Relation(THESAURUS, 1.0, "Moby thesaurus", feature=False),
     Relation(PHRASE_TERM, None, "established term, its words spun one by one", feature=False),
+    # A spinner profile's own reading, found in its pages where no channel links the words
+    # (unspin.profiles.discovery); weighed by the profile's learned channel alone.
+    Relation(LEARNED, None, "read from the spinner's pages (its profile)", feature=False),
 )
 
 WEIGHTS = {r.name: r.weight for r in RELATIONS if r.weight is not None}

@@ -19,14 +19,15 @@ from unspin.errors import UnspinError
 from unspin.lexicon import Lexicon
 from unspin.lm import LanguageModel
 from unspin.registry import channel_sources, scorers
-from unspin.signature import CALIBRATION_FILE, Signature, describe
+from unspin.signature import CALIBRATION_FILE, Signature, Stamp, describe
 from unspin.topics import Topics
 from unspin.types import Restoration
 
 if TYPE_CHECKING:
     from unspin.evidence import Agreement
-    from unspin.phrases import PhraseCalibration, PhraseChannel
+    from unspin.phrases import PhraseChannel
     from unspin.profiles import Profile
+    from unspin.profiles.confidence import ProfileModel
     from unspin.profiles.learning import Observations
 
 
@@ -146,10 +147,31 @@ class Restorer:
             table.phrases = self.phrase_channel
         return table
 
-    def _confidence(self, settings: Settings) -> "Calibration | PhraseCalibration":
-        """What gives each reading its confidence: the calibration, and with phrases on the
-        phrase trees for phrase readings."""
-        return self.phrase_channel.calibrated(self.calibration) if settings.phrases else self.calibration
+    def _confidence(self, settings: Settings, profile: "Profile | None" = None):
+        """What gives each reading its confidence: the calibration, with phrases on the
+        phrase trees for phrase readings, and with a profile the profile confidence model
+        (unspin.profiles.confidence) over them where the folder has one."""
+        words = self.phrase_channel.calibrated(self.calibration) if settings.phrases else self.calibration
+        if profile is None or self.profile_model is None:
+            return words
+        from unspin.profiles.confidence import ProfileCalibration
+
+        return ProfileCalibration(words, self.profile_model)
+
+    @functools.cached_property
+    def frequencies(self) -> dict[str, int]:
+        """The corpus counts of the folder's unigrams.tsv (empty where it has none): what
+        learning a profile compares the pages' words with (unspin.profiles.discovery)."""
+        from unspin.families.base import read_frequencies
+
+        return read_frequencies(self.folder / "unigrams.tsv")
+
+    @functools.cached_property
+    def profile_model(self) -> "ProfileModel | None":
+        """The folder's profile confidence model (None where it has none)."""
+        from unspin.profiles.confidence import ProfileModel
+
+        return ProfileModel.load(self.folder)
 
     def encoder(self, settings: Settings | None = None):
         """The neural scorer a restore with ``settings`` reads (None for the n-gram alone),
@@ -196,7 +218,12 @@ class Restorer:
         described = self._described.with_settings(settings, corpus)
         described = described.with_encoder(self.folder if self.encoder(settings) is not None else None)
         described = described.with_phrases(self.folder) if settings.phrases else described
-        return dataclasses.replace(described, profile=profile.stamp) if profile is not None else described
+        if profile is None:
+            return described
+        from unspin.profiles.confidence import MODEL_FILE
+
+        model = Stamp.of(self.folder, MODEL_FILE) if self.profile_model is not None else None
+        return dataclasses.replace(described, profile=profile.stamp, profile_model=model)
 
     @functools.cached_property
     def signature(self) -> str:
@@ -217,7 +244,7 @@ class Restorer:
         chosen = self.chosen_profile(profile)
         signature = str(self.describe(settings, corpus=self.corpus is not None, profile=chosen))
         table = self._with_phrases(self.table) if settings.phrases else self.table
-        return restore_text(text, self.lm, table, settings, signature, self._confidence(settings), self.topics,
+        return restore_text(text, self.lm, table, settings, signature, self._confidence(settings, chosen), self.topics,
                             self.corpus, self.encoder(settings), chosen)
 
     def chosen_profile(self, profile: "Profile | str | None" = None) -> "Profile | None":
@@ -285,7 +312,7 @@ class Restorer:
         ``iterations``, ``tolerance``, ``report(iteration, change)``."""
         import time
 
-        from unspin.profiles.learning import estimate, header
+        from unspin.profiles.learning import header, settle
 
         began = time.perf_counter()
         prior = _loaded(update)
@@ -299,7 +326,7 @@ class Restorer:
                 from unspin.batch import observe_parallel
 
                 observations = observe_parallel(texts, workers, observer.spec())
-            profile, changes = estimate(observations, prior, **options)
+            profile, changes = settle(observations, prior, self.lm, self.frequencies, **options)
             decoder = profile
         profile.header = header(self, observations, changes, time.perf_counter() - began, prior, name)
         return profile

@@ -6,7 +6,7 @@ mode), rendered as the ``key:value|...`` string that results carry::
 
     unspin:0.1.0|lexicon:channel.tsv.gz+7e0bf4f7|lm:lm.binary+e1fe0473+o5|calibration:calibration.json+3ffc6629
     |topics:topics.npy+4c9581ff,topics.vocab+ab5404d6|beam:4|cand:40|threshold:0.6|rate:auto
-    [|profile:site-a+1f0e3dad][|corpus]
+    [|profile:site-a+1f0e3dad[,profile_confidence.json+5b1c07aa]][|corpus]
 
 (one line; ``|encoder:...`` when the neural scorer's evidence was read and
 ``|phrases:inventory.tsv.gz+...,thesaurus.tsv.gz+...,phrases.json+...`` when the phrase channel
@@ -59,6 +59,7 @@ class Signature:
     phrases: tuple[Stamp, ...] = ()  # the phrase channel's files when it was on (unspin.phrases.FILES)
     encoder: Stamp | None = None  # the neural scorer's model when its evidence was read
     profile: str | None = None  # restored with a spinner profile: its name+checksum prefix
+    profile_model: Stamp | None = None  # the profile confidence model read with it (unspin.profiles.confidence)
 
     def with_settings(self, settings, corpus: bool | None = None) -> "Signature":
         """The same model with the settings a call used (a ``Settings``) and its corpus mode."""
@@ -90,7 +91,7 @@ class Signature:
         if self.phrases:
             parts.append(f"phrases:{','.join(map(str, self.phrases))}")
         if self.profile:
-            parts.append(f"profile:{self.profile}")
+            parts.append(f"profile:{self.profile}" + (f",{self.profile_model}" if self.profile_model else ""))
         return "|".join(parts + (["corpus"] if self.corpus else []))
 
 

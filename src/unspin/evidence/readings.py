@@ -65,12 +65,14 @@ class Evidence:
     detect: float | None = None
     detect_document: float | None = None
     facts: tuple[float, ...] = ()  # the channel source's facts (Candidate.facts: a phrase reading's term facts)
-    # With a spinner profile (recorded for the calibration data; not features yet): the share of
-    # the observed words' occurrences in the profile's pages that stand for this reading, how many
-    # occurrences that is out of, and how well the document fits the profile (bits).
+    # With a spinner profile (the profile confidence model's inputs, unspin.profiles.confidence):
+    # the share of the observed words' occurrences in the profile's pages that stand for this
+    # reading, how many occurrences that is out of, how well the document fits the profile
+    # (bits), and the share of those occurrences that stand for any other original.
     profile_share: float = 0.0
     profile_count: int = 0
     profile_fit: float = 0.0
+    profile_spun: float = 0.0
 
 
 def article_before(site: Site) -> str | None:
@@ -114,7 +116,8 @@ def readings(site: Site, c: DocumentFacts, agreement: Agreement,
                       detect_document=neural.document)
     learned = profile.evidence(observed_text) if profile is not None else None
     if learned is not None:
-        common.update(profile_count=learned[0], profile_fit=round(profile.fit, 2))
+        common.update(profile_count=learned[0], profile_fit=round(profile.fit, 2),
+                      profile_spun=round(min(1.0, sum(learned[1].values())), 4))
     article = article_before(site)
     spun = [(a.candidate, p) for a, p in ranked if a.candidate.relation != "keep"]  # most likely first
     chosen = [candidate.words for candidate, p in spun if p >= MIN_POSTERIOR]

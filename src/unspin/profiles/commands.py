@@ -44,7 +44,7 @@ def learn_pages(inputs, restorer, engine: str = "local", workers: int = 1, model
     them): ``rounds`` decodes of the pages (the first with ``update``, if given, each next
     one with the profile before it), each followed by EM (``profiles.learning``)."""
     from unspin.batchio import count_documents, reading, shards
-    from unspin.profiles.learning import ITERATIONS, TOLERANCE, estimate, header
+    from unspin.profiles.learning import ITERATIONS, TOLERANCE, header, settle
     from unspin.progress import Bar
 
     layouts = [reading(path) for path in inputs]
@@ -68,8 +68,8 @@ def learn_pages(inputs, restorer, engine: str = "local", workers: int = 1, model
                 observations = runner.observe(stream, bar.advance)
         if observations is None:
             raise UnspinError("E030", "no readable documents in " + ", ".join(map(str, inputs)))
-        profile, changes = estimate(observations, update, iterations or ITERATIONS,
-                                    TOLERANCE if tolerance is None else tolerance, report)
+        profile, changes = settle(observations, update, restorer.lm, restorer.frequencies, iterations or ITERATIONS,
+                                  TOLERANCE if tolerance is None else tolerance, report)
         decoder = profile
     profile.header = header(restorer, observations, changes, time.perf_counter() - began, update, name)
     return profile

@@ -31,6 +31,7 @@ from typing import Callable, Iterable
 from unspin import __version__
 from unspin.candidates import ChannelParams
 from unspin.passes import changed_sites, decode, looks_english
+from unspin.profiles.discovery import CONTEXT_WORDS, CONTEXTS, discover
 from unspin.profiles.profile import SMOOTHING, Profile, Word, eligible
 from unspin.tokenize import is_word
 
@@ -68,6 +69,8 @@ class Observations:
     sites: dict[str, list[Record]] = field(default_factory=dict)
     read: Counter = field(default_factory=Counter)  # observed -> sites read (kept or not)
     counts: Counter = field(default_factory=Counter)  # word or phrase -> lowercase occurrences
+    # word -> up to discovery.CONTEXTS of its contexts: (words before, words after)
+    contexts: dict[str, list] = field(default_factory=dict)
     pages: int = 0
     words: int = 0
 
@@ -84,6 +87,9 @@ class Observations:
             held.extend(records[: max(0, MAX_SITES - len(held))])
         self.read.update(other.read)
         self.counts.update(other.counts)
+        for word, found in other.contexts.items():
+            held = self.contexts.setdefault(word, [])
+            held.extend(found[: max(0, CONTEXTS - len(held))])
         self.pages += other.pages
         self.words += other.words
         return self
@@ -101,7 +107,7 @@ def observe(documents: Iterable, lm, table, settings, profile: Profile | None = 
         found.words += sum(1 for t in document.tokens if is_word(t.text))
         if not looks_english(document):
             continue
-        count(document, found.counts, lexicon, heads)
+        count(document, found.counts, lexicon, heads, found.contexts)
         facts, decoded = decode(document, lm, table, settings, None, profile)
         also = profile.also(document) if profile is not None else ()
         params = ChannelParams(facts.rate, settings.max_candidates, {})
@@ -149,15 +155,20 @@ def phrase_heads(lexicon) -> frozenset[str]:
     return found
 
 
-def count(document, counts: Counter, lexicon, heads: frozenset[str]) -> None:
+def count(document, counts: Counter, lexicon, heads: frozenset[str], contexts: dict | None = None) -> None:
     """Count the document's lowercase words, and its phrases the lexicon names (as a
-    replacement or an original)."""
+    replacement or an original); keep the first CONTEXTS contexts of each word in ``contexts``."""
     tokens = document.tokens
     longest = lexicon.max_replacement_words
     for i, token in enumerate(tokens):
         if not eligible(token):
             continue
         counts[token.norm] += 1
+        if contexts is not None:
+            held = contexts.setdefault(token.norm, [])
+            if len(held) < CONTEXTS:
+                held.append((tuple(t.norm for t in tokens[max(0, i - CONTEXT_WORDS) : i]),
+                             tuple(t.norm for t in tokens[i + 1 : i + 1 + CONTEXT_WORDS])))
         phrase = token.norm
         for following in tokens[i + 1 : i + longest]:
             if phrase not in heads or not is_word(following.text):
@@ -192,6 +203,17 @@ def estimate(observations: Observations, prior: Profile | None = None, iteration
         if change < tolerance:
             break
     return current, changes
+
+
+def settle(observations: Observations, prior: Profile | None, lm, frequencies, iterations: int = ITERATIONS,
+           tolerance: float = TOLERANCE, report: Callable[[int, float], None] | None = None
+           ) -> tuple[Profile, list[float]]:
+    """EM (``estimate``), then the readings no channel holds (``discovery.discover``, over
+    the words of these pages and of ``prior``'s)."""
+    profile, changes = estimate(observations, prior, iterations, tolerance, report)
+    words = observations.words + (int(prior.header.get("words", 0)) if prior is not None else 0)
+    profile, _pairings = discover(profile, observations.contexts, words, lm, frequencies)
+    return profile, changes
 
 
 def maximise(observations: Observations, gammas: dict, prior: Profile | None) -> Profile:

@@ -1,0 +1,143 @@
+"""Readings no channel holds: what a spinner's pages say its strange words stand for.
+
+The channel (WordNet read backwards, with its re-inflections and chains) proposes every
+reading the decoder weighs, so learning can only sharpen readings it already has.  A spinner
+that walks its own dictionary writes words the channel never links to their originals
+("sense" for "will", "testamented" for "would").  Over many pages such a word stands out: it
+occurs far more often than in unspun English while the profile reads it as itself, and the
+word it stands for goes missing from the pages.  ``discover`` pairs them:
+
+* **over-used**: a lowercase word the pages use at least MIN_COUNT times, OVERUSE times more
+  often than the corpus behind the LM does (``unigrams.tsv``), read as itself most of the time;
+* **missing**: a word the corpus says the pages should hold at least MIN_EXPECTED times, of
+  which the profile accounts for at most MISSING_SHARE (as kept or as an original);
+* **paired in context**: each missing word whose shortfall could account for the over-used
+  word's excess is put in the over-used word's own contexts (up to CONTEXTS of them, kept by
+  ``observe``) and scored by the LM against the word as it stands; the best one is taken when
+  it is better by MIN_GAIN (log10) on average and better in at least AGREE of the contexts.
+
+A pairing joins the profile as an original of the over-used word with the mass of its excess
+(moved from ``kept``), so the lattice proposes it (relation ``learned``,
+``candidates.with_known``) and the learned channel weighs it as the pages say.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping
+
+from unspin.profiles.profile import Profile, Word
+
+MIN_COUNT = 20  # occurrences in the pages before a word can be over-used
+OVERUSE = 8.0  # times its corpus rate
+KEPT_SHARE = 0.5  # the profile reads it as itself at least this often
+MIN_EXPECTED = 10.0  # occurrences the corpus rate expects of a missing word
+MISSING_SHARE = 0.4  # the profile accounts for at most this share of them
+SHORTFALL = (0.2, 5.0)  # a missing word's shortfall over an over-used word's excess, within
+CONTEXTS = 12  # contexts kept per word (observe)
+CONTEXT_WORDS = 3  # words kept on each side
+MIN_GAIN = 2.0  # log10: the mean gain of the missing word in the over-used word's contexts
+AGREE = 0.75  # share of the contexts where it must be better
+MARGIN = 1.0  # log10: its mean gain over the next best missing word's
+PHRASE_SHARE = 0.6  # a word beside the same over-used word in this share of its contexts is in a phrase
+MAX_MISSING = 400  # missing words tried (largest shortfall first)
+
+
+def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, frequencies: Mapping[str, int]
+             ) -> tuple[Profile, list[tuple[str, str, float, float]]]:
+    """The profile with a reading added for each over-used word paired with a missing one,
+    and the pairings (over-used, missing, mass, mean gain).  ``contexts``: word -> [(left
+    words, right words)] from the pages; ``words``: how many words the pages have;
+    ``frequencies``: the corpus counts (no pairing without them)."""
+    total = sum(frequencies.values())
+    if not frequencies or total <= 0 or words <= 0:
+        return profile, []
+    rate = words / total
+    totals = profile.totals
+    overused = []
+    for text, word in profile.words.items():
+        if " " in text or not text.isalpha() or word.count < MIN_COUNT or text not in contexts:
+            continue
+        expected = frequencies.get(text, 0) * rate
+        if word.count >= OVERUSE * (expected + 1) and word.kept >= KEPT_SHARE * word.count:
+            overused.append((word.count - expected, text))
+    if not overused:
+        return profile, []
+    missing = []
+    for text, count in frequencies.items():
+        expected = count * rate
+        if expected < MIN_EXPECTED or not text.isalpha() or text != text.lower():
+            continue
+        held = totals.get(text, 0.0)  # kept as itself, or read as the original of another word
+        if held <= MISSING_SHARE * expected:
+            missing.append((expected - held, text))
+    missing.sort(reverse=True)
+    shortfall = dict((text, short) for short, text in missing[:MAX_MISSING])
+    pairings = []
+    words_overused = {text for _excess, text in overused}
+    for excess, text in sorted(overused, reverse=True):
+        if in_a_phrase(contexts[text], words_overused):
+            continue
+        low, high = SHORTFALL
+        tried = [other for other, short in shortfall.items() if low * excess <= short <= high * excess and other != text]
+        best = best_in_context(text, tried, contexts[text], lm)
+        if best is None:
+            continue
+        other, gain = best
+        mass = min(excess, shortfall[other])
+        shortfall[other] -= mass
+        pairings.append((text, other, round(mass, 3), round(gain, 3)))
+    if not pairings:
+        return profile, []
+    words_out = {text: Word(word.count, word.kept, dict(word.originals)) for text, word in profile.words.items()}
+    for text, other, mass, _gain in pairings:
+        word = words_out[text]
+        moved = min(mass, word.kept)
+        word.kept -= moved
+        word.originals[(other,)] = word.originals.get((other,), 0.0) + moved
+    return Profile(words_out, profile.header), pairings
+
+
+def best_in_context(text: str, tried: list[str], contexts: list, lm) -> tuple[str, float] | None:
+    """The word of ``tried`` that fits ``text``'s contexts best, with its mean gain over the
+    word as it stands, if it clears MIN_GAIN and AGREE and beats every other word tried by
+    MARGIN (an unknown word loses to any word the LM knows: the tried words must tell apart)."""
+    if not tried or not contexts:
+        return None
+    prepared = [(state_after(lm, left), right) for left, right in contexts]
+    own = [window(lm, state, text, right) for state, right in prepared]
+    ranked = []
+    for other in tried:
+        gains = [window(lm, state, other, right) - mine for (state, right), mine in zip(prepared, own)]
+        ranked.append((sum(gains) / len(gains), sum(g > 0 for g in gains) / len(gains), other))
+    ranked.sort(reverse=True)
+    (mean, agree, other), runner_up = ranked[0], (ranked[1][0] if len(ranked) > 1 else -math.inf)
+    if mean >= MIN_GAIN and agree >= AGREE and mean - runner_up >= MARGIN:
+        return other, mean
+    return None
+
+
+def in_a_phrase(contexts: list, overused: set[str]) -> bool:
+    """Does the word stand in one phrase of over-used words most of the time (the same
+    over-used word right before or after it in PHRASE_SHARE of its contexts)?  Such a word is
+    part of a spinner's multi-word replacement ("angiotensin converting enzyme" for "one"),
+    which the lattice reads as a whole."""
+    beside = Counter(word for left, right in contexts for word in set(left[-1:] + right[:1]) if word in overused)
+    return max(beside.values(), default=0) >= PHRASE_SHARE * len(contexts)
+
+
+def state_after(lm, left: tuple[str, ...]):
+    state = lm.null_state()
+    for word in left:
+        _, state = lm.score(state, word)
+    return state
+
+
+def window(lm, state, word: str, right: tuple[str, ...]) -> float:
+    """log10 P(word, then the right-hand words | the left-hand state)."""
+    total, state = lm.score(state, word)
+    for following in right:
+        log10_prob, state = lm.score(state, following)
+        total += log10_prob
+    return total

@@ -1,0 +1,89 @@
+"""Readings no channel holds (unspin.profiles.discovery): an over-used word paired with a
+missing one in its own contexts, and the lattice proposing it (relation "learned")."""
+
+import pytest
+from conftest import TINY
+
+from unspin.lm import ArpaModel
+from unspin.profiles import Profile, Word
+from unspin.profiles.discovery import discover, in_a_phrase
+from unspin.profiles.learning import Observations, count
+from unspin.relations import LEARNED
+from unspin.restorer import Restorer
+from unspin.tokenize import tokenize
+
+# a spinner that writes "will" as "quixotic", which the tiny channel does not link
+PAGES = ["families quixotic be told .", "she said the soldiers quixotic be home in two weeks .",
+         "they are told their families quixotic be executed ."] * 10
+# corpus counts: "will" is common in unspun English, "quixotic" rare
+FREQUENCIES = {"will": 8000, "be": 5000, "the": 60000, "families": 4000, "soldiers": 300, "told": 800,
+               "home": 900, "quixotic": 2, "said": 2000, "executed": 100, "are": 4000, "they": 3000,
+               "their": 2500, "in": 20000, "two": 1500, "weeks": 300, "she": 2000}
+
+
+@pytest.fixture(scope="module")
+def lm():
+    return ArpaModel(TINY / "lm.arpa")
+
+
+@pytest.fixture(scope="module")
+def observed(tiny_restorer):
+    found = Observations()
+    for page in PAGES:
+        document = tokenize(page)
+        found.words += sum(1 for t in document.tokens if t.text.isalpha())
+        count(document, found.counts, tiny_restorer.lexicon, frozenset(), found.contexts)
+    return found
+
+
+def profile_of(observations: Observations) -> Profile:
+    """Every word read as itself (what EM gives a word the channel has no reading for)."""
+    return Profile({text: Word(float(n), float(n)) for text, n in observations.counts.items()})
+
+
+def test_discovery_pairs_an_over_used_word_with_the_missing_one(observed, lm):
+    assert len(observed.contexts["quixotic"]) == 12  # at most CONTEXTS kept per word
+    found, pairings = discover(profile_of(observed), observed.contexts, observed.words, lm, FREQUENCIES)
+    assert [(spun, original) for spun, original, _mass, _gain in pairings] == [("quixotic", "will")]
+    rate = observed.words / sum(FREQUENCIES.values())
+    excess, shortfall = 30 - FREQUENCIES["quixotic"] * rate, FREQUENCIES["will"] * rate  # no "will" in the pages
+    word = found.words["quixotic"]
+    assert word.originals[("will",)] == pytest.approx(min(excess, shortfall), abs=1e-3)
+    assert word.kept + word.spun == pytest.approx(word.count)
+    assert found.known("quixotic") == (("will",),)
+
+
+def test_discovery_pairs_nothing_when_no_word_is_missing(observed, lm):
+    # the pages already hold "will" as often as English does: nothing for "quixotic" to stand for
+    words = {text: Word(float(n), float(n)) for text, n in observed.counts.items()}
+    words["will"] = Word(40.0, 40.0)
+    _found, pairings = discover(Profile(words), observed.contexts, observed.words, lm, FREQUENCIES)
+    assert pairings == []
+
+
+def test_discovery_needs_the_corpus_counts(observed, lm):
+    profile = profile_of(observed)
+    found, pairings = discover(profile, observed.contexts, observed.words, lm, {})
+    assert pairings == [] and found is profile
+
+
+def test_discovered_reading_is_proposed_and_restored(tiny_restorer):
+    # two words the pages always use for another, so that neither carries the fit alone
+    profile = Profile({"quixotic": Word(40.0, 0.0, {("will",): 40.0}),
+                       "successful": Word(40.0, 0.0, {("in",): 40.0})}, {"name": "site-q"})
+    text = "She said the soldiers quixotic be home successful two weeks."
+    assert "quixotic" in tiny_restorer.restore(text).restored_text  # no channel reading of it
+    result = tiny_restorer.with_profile(profile).restore(text)
+    assert result.restored_text == "She said the soldiers will be home in two weeks."
+    assert {e.restored: e.relation for e in result.edits}["will"] == LEARNED
+
+
+
+def test_discovery_leaves_the_words_of_a_multi_word_replacement_to_the_lattice():
+    # "angiotensin converting enzyme" for "one": each word is over-used, always beside the next
+    phrase = [(("had",), ("converting", "enzyme", "dog"))] * 8 + [(("the",), ("converting", "enzyme", "."))] * 4
+    assert in_a_phrase(phrase, {"angiotensin", "converting", "enzyme"})
+    assert not in_a_phrase(phrase, {"angiotensin"})  # its neighbour is an ordinary word
+    # "sense" for "will": always before "be", which the spinner does not over-use
+    modal = [(("they",), ("be", "told", "."))] * 12
+    assert not in_a_phrase(modal, {"sense", "beryllium"})
