@@ -8,7 +8,9 @@ occurs far more often than in unspun English while the profile reads it as itsel
 word it stands for goes missing from the pages.  ``discover`` pairs them:
 
 * **over-used**: a lowercase word the pages use at least MIN_COUNT times, OVERUSE times more
-  often than the corpus behind the LM does (``unigrams.tsv``), read as itself most of the time;
+  often than the corpus behind the LM does (``unigrams.tsv``), for which the profile has no
+  reading that holds TOP_SHARE of its occurrences (EM may have spread them thin over the
+  channel's readings: "sensed" over felt, perceived, emotions...);
 * **missing**: a word the corpus says the pages should hold at least MIN_EXPECTED times, of
   which the profile accounts for at most MISSING_SHARE (as kept or as an original);
 * **paired in context**: each missing word whose shortfall could account for the over-used
@@ -17,7 +19,7 @@ word it stands for goes missing from the pages.  ``discover`` pairs them:
   it is better by MIN_GAIN (log10) on average and better in at least AGREE of the contexts.
 
 A pairing joins the profile as an original of the over-used word with the mass of its excess
-(moved from ``kept``), so the lattice proposes it (relation ``learned``,
+(what the profile said of its other occurrences is scaled down to make room), so the lattice proposes it (relation ``learned``,
 ``candidates.with_known``) and the learned channel weighs it as the pages say.
 """
 
@@ -31,7 +33,7 @@ from unspin.profiles.profile import Profile, Word
 
 MIN_COUNT = 20  # occurrences in the pages before a word can be over-used
 OVERUSE = 8.0  # times its corpus rate
-KEPT_SHARE = 0.5  # the profile reads it as itself at least this often
+TOP_SHARE = 0.5  # ... and no original holds this share of its occurrences in the profile
 MIN_EXPECTED = 10.0  # occurrences the corpus rate expects of a missing word
 MISSING_SHARE = 0.4  # the profile accounts for at most this share of them
 SHORTFALL = (0.2, 5.0)  # a missing word's shortfall over an over-used word's excess, within
@@ -42,6 +44,7 @@ AGREE = 0.75  # share of the contexts where it must be better
 MARGIN = 1.0  # log10: its mean gain over the next best missing word's
 PHRASE_SHARE = 0.6  # a word beside the same over-used word in this share of its contexts is in a phrase
 MAX_MISSING = 400  # missing words tried (largest shortfall first)
+HELD = 5  # the profile's own readings of the word a new one must beat
 
 
 def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, frequencies: Mapping[str, int]
@@ -60,7 +63,7 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
         if " " in text or not text.isalpha() or word.count < MIN_COUNT or text not in contexts:
             continue
         expected = frequencies.get(text, 0) * rate
-        if word.count >= OVERUSE * (expected + 1) and word.kept >= KEPT_SHARE * word.count:
+        if word.count >= OVERUSE * (expected + 1) and max(word.originals.values(), default=0.0) < TOP_SHARE * word.count:
             overused.append((word.count - expected, text))
     if not overused:
         return profile, []
@@ -81,7 +84,8 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
             continue
         low, high = SHORTFALL
         tried = [other for other, short in shortfall.items() if low * excess <= short <= high * excess and other != text]
-        best = best_in_context(text, tried, contexts[text], lm)
+        readings = [words[0] for words in profile.known(text)[:HELD] if len(words) == 1]
+        best = best_in_context(text, tried, contexts[text], lm, readings)
         if best is None:
             continue
         other, gain = best
@@ -93,27 +97,32 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
     words_out = {text: Word(word.count, word.kept, dict(word.originals)) for text, word in profile.words.items()}
     for text, other, mass, _gain in pairings:
         word = words_out[text]
-        moved = min(mass, word.kept)
-        word.kept -= moved
-        word.originals[(other,)] = word.originals.get((other,), 0.0) + moved
+        mass = min(mass, word.count)
+        keep = (word.count - mass) / word.count  # what the profile said of the rest stays, scaled
+        word.kept *= keep
+        word.originals = {original: share * keep for original, share in word.originals.items()}
+        word.originals[(other,)] = word.originals.get((other,), 0.0) + mass
     return Profile(words_out, profile.header), pairings
 
 
-def best_in_context(text: str, tried: list[str], contexts: list, lm) -> tuple[str, float] | None:
+def best_in_context(text: str, tried: list[str], contexts: list, lm, readings: list[str] = ()
+                    ) -> tuple[str, float] | None:
     """The word of ``tried`` that fits ``text``'s contexts best, with its mean gain over the
-    word as it stands, if it clears MIN_GAIN and AGREE and beats every other word tried by
-    MARGIN (an unknown word loses to any word the LM knows: the tried words must tell apart)."""
+    word as it stands, if it clears MIN_GAIN and AGREE and beats every other word tried, and
+    every one of the profile's own ``readings`` of it, by MARGIN (an unknown word loses to any
+    word the LM knows: the words must tell apart; and a word whose readings already fit,
+    "symbolize" for be / are / been, gets no new one)."""
     if not tried or not contexts:
         return None
     prepared = [(state_after(lm, left), right) for left, right in contexts]
     own = [window(lm, state, text, right) for state, right in prepared]
     ranked = []
-    for other in tried:
+    for other in list(tried) + [word for word in readings if word not in tried]:
         gains = [window(lm, state, other, right) - mine for (state, right), mine in zip(prepared, own)]
         ranked.append((sum(gains) / len(gains), sum(g > 0 for g in gains) / len(gains), other))
     ranked.sort(reverse=True)
     (mean, agree, other), runner_up = ranked[0], (ranked[1][0] if len(ranked) > 1 else -math.inf)
-    if mean >= MIN_GAIN and agree >= AGREE and mean - runner_up >= MARGIN:
+    if other in tried and mean >= MIN_GAIN and agree >= AGREE and mean - runner_up >= MARGIN:
         return other, mean
     return None
 
