@@ -229,22 +229,22 @@ def fit(restorer: Restorer, samples: list, sets: list, out: Path, lines: int) ->
         "model": "scikit-learn HistGradientBoostingClassifier (300 trees, 31 leaves, depth 8) as flat arrays"})
 
 
-def first_confidences(samples: list, sets: list, lofo: Path | None, shipped: Path) -> list[float]:
+def first_confidences(samples: list, sets: list[str], lofo: Path | None, shipped: Path) -> list[float]:
     """Each sample's confidence from the calibration trees as a restore would give it before
     the profile model: a family's set through the trees fitted without that family
     (``lofo``/FAMILY/calibration.json, so that the confidences are held out, as when the
     family benchmark reports that family), the clean set through the shipped trees."""
     from unspin.calibration import Calibration
 
-    loaded: dict[str, Calibration] = {}
-    out = []
-    for (evidence, _right), family in zip(samples, sets):
-        if family not in loaded:
-            path = lofo / family / "calibration.json" if lofo is not None and family != CLEAN else None
-            if path is not None and not path.exists():
-                raise SystemExit(f"{path} is missing: fit the leave-one-out trees first")
-            loaded[family] = Calibration.load(path or shipped / "calibration.json")
-        out.append(loaded[family].confidence(evidence))
+    out = [0.0] * len(samples)
+    for family in dict.fromkeys(sets):  # each family's trees walk all of its samples at once
+        path = lofo / family / "calibration.json" if lofo is not None and family != CLEAN else None
+        if path is not None and not path.exists():
+            raise SystemExit(f"{path} is missing: fit the leave-one-out trees first")
+        chosen = [i for i, other in enumerate(sets) if other == family]
+        found = Calibration.load(path or shipped / "calibration.json").confidences([samples[i][0] for i in chosen])
+        for i, confidence in zip(chosen, found):
+            out[i] = confidence
     return out
 
 

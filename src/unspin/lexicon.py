@@ -215,17 +215,17 @@ class MergedLexicon(Lexicon):
                 for link, _best, total in merged.values()]
 
     def backward(self, observed: str) -> list[Link]:
-        hit = self._parsed.get(observed)
-        if hit is None:
-            hit = self._parsed[observed] = self._combined(
-                [(link, w) for part, w in zip(self.parts, self.weights) for link in part.backward(observed)])
-        return hit
+        return self._cached(self._parsed, observed, "backward")
 
     def forward(self, original: str) -> list[Link]:
-        hit = self._forward.get(original)
+        return self._cached(self._forward, original, "forward")
+
+    def _cached(self, cache: dict, key: str, side: str) -> list[Link]:
+        """Every part's links on ``side`` ("backward" or "forward") of ``key``, combined once."""
+        hit = cache.get(key)
         if hit is None:
-            hit = self._forward[original] = self._combined(
-                [(link, w) for part, w in zip(self.parts, self.weights) for link in part.forward(original)])
+            hit = cache[key] = self._combined(
+                [(link, w) for part, w in zip(self.parts, self.weights) for link in getattr(part, side)(key)])
         return hit
 
     def replacements(self):
