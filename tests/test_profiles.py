@@ -11,7 +11,8 @@ from unspin.lm import ArpaModel
 from unspin.profiles import FORMAT, Profile, Word, read, write
 from unspin.profiles.attribution import attribute, fits, load_folder
 from unspin.profiles.fileformat import dumps, loads
-from unspin.profiles.learning import Observations, Reading, Record, estimate
+from unspin.profiles.learning import (Observations, Reading, Record, SiteArrays, difference, estimate, expectation,
+                                      maximise)
 from unspin.restorer import Restorer
 from unspin.tokenize import tokenize
 from unspin.types import apply_edits
@@ -97,6 +98,57 @@ def test_profiles_em_converges_on_a_synthetic_spinner():
     assert 0.9 * 40 < mass <= 40  # the sites agree with each other: "in" nearly everywhere
     lone, _ = estimate(synthetic(1, 0.6), iterations=50)
     assert lone.words["successful"].originals[("in",)] <= 0.6  # one site never argues for itself
+
+
+def tangled(seed: int = 3) -> tuple[Observations, Profile]:
+    """Observations of several words with competing readings, phrase sites (no kept reading),
+    sites beyond MAX_SITES (scaled), and a prior that holds some of the same pairs."""
+    import random
+
+    rng = random.Random(seed)
+    found = Observations()
+    originals = [("in",), ("house",), ("will",), ("be",), ("because",), ("of", "course")]
+    for observed in ("successful", "home", "volition", "beryllium", "due to"):
+        for _ in range(rng.randint(1, 12)):
+            chosen = rng.sample(originals, rng.randint(1, 3))
+            weights = [rng.random() for _ in range(len(chosen) + 1)]
+            total = sum(weights)
+            readings = tuple(Reading(o, w / total, -rng.uniform(0.5, 3), -rng.uniform(0.5, 3))
+                             for o, w in zip(chosen, weights[1:]))
+            keep = None if " " in observed else Reading((observed,), weights[0] / total, -0.1, -rng.uniform(0.05, 1))
+            found.add(observed, Record(keep, weights[0] / total, readings))
+        found.read[observed] += rng.randint(0, 5)  # read, not kept: the kept sites are scaled
+    found.counts.update({"successful": 30, "home": 12, "in": 50, "house": 9, "will": 4})
+    prior = Profile({"successful": Word(20.0, 5.0, {("in",): 14.0, ("house",): 1.0}),
+                     "gone": Word(3.0, 1.0, {("left",): 2.0}), "in": Word(40.0, 40.0)})
+    return found, prior
+
+
+@pytest.mark.parametrize("with_prior", [False, True])
+def test_profiles_em_on_arrays_equals_the_reference_steps(with_prior):
+    observations, prior = tangled()
+    prior = prior if with_prior else None
+    arrays = SiteArrays.of(observations, prior)
+    gamma, keep = arrays.posterior.copy(), arrays.keep_posterior.copy()
+    reference = arrays.gammas(gamma, keep)
+    profile = maximise(observations, reference, prior)
+    sums = arrays.sums(gamma, keep)
+    for _ in range(4):
+        reference = {observed: [expectation(observed, site, profile, own) for site, own in zip(records, reference[observed])]
+                     for observed, records in observations.sites.items()}
+        gamma, keep = arrays.expectation(sums, gamma, keep)
+        mine = arrays.gammas(gamma, keep)
+        for observed, rows in reference.items():
+            for (weights, kept), (my_weights, my_kept) in zip(rows, mine[observed]):
+                assert my_weights == pytest.approx(weights, rel=1e-9, abs=1e-12) and my_kept == pytest.approx(kept, rel=1e-9)
+        following = maximise(observations, reference, prior)
+        following_sums = arrays.sums(gamma, keep)
+        assert arrays.difference(sums, following_sums) == pytest.approx(difference(profile, following), rel=1e-9)
+        profile, sums = following, following_sums
+    learned, _changes = estimate(observations, prior, iterations=4, tolerance=0.0)
+    for text, word in profile.words.items():
+        assert learned.words[text].kept == pytest.approx(word.kept)
+        assert learned.words[text].originals == pytest.approx(word.originals)
 
 
 def test_profiles_learned_profile_restores_held_out_text_better(restorer, learned):

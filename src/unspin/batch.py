@@ -173,14 +173,16 @@ class LocalEngine(Engine):
                         break
                     pending.append((len(chunk), executor.submit(_collect_work, method, chunk)))
                 if not pending:
-                    return
+                    break
                 size, future = pending.popleft()
                 yield size, future.result()
         except BaseException:
             _stop(executor)
-            raise
-        finally:
             executor.shutdown(wait=True, cancel_futures=True)
+            raise
+        # every part is back: the workers exit while the caller goes on (an exit that frees a
+        # worker's tables takes seconds, and learning's EM need not wait for it)
+        executor.shutdown(wait=False)
 
     def map_shards(self, stream: Iterator[Shard]) -> Iterator[tuple[Shard, list]]:
         if self.workers <= 1:
@@ -307,10 +309,16 @@ def observe_parallel(texts: list[str], workers: int, spec):
     size = max(1, min(CHUNK, len(texts) // (workers * 4) or 1))
     chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
     merged = None
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_init_spec_worker, initargs=(spec, os.getpid())) as executor:
+    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_init_spec_worker, initargs=(spec, os.getpid()))
+    try:
         for part in executor.map(_collect_work, ["observe"] * len(chunks), chunks):
             merged = part if merged is None else merged.merge(part)
+    except BaseException:
+        _stop(executor)
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    executor.shutdown(wait=False)  # as LocalEngine._parts: EM need not wait for the workers' exit
     return merged
 
 

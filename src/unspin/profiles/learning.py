@@ -28,6 +28,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+import numpy as np
+
 from unspin import __version__
 from unspin.candidates import ChannelParams
 from unspin.passes import changed_sites, decode, looks_english
@@ -185,24 +187,183 @@ def estimate(observations: Observations, prior: Profile | None = None, iteration
              ) -> tuple[Profile, list[float]]:
     """EM over the observed sites (see the module); ``prior``: the profile the sites were
     decoded with, whose sums are added (``--update``).  Returns the profile (its header
-    still empty) and the change of each iteration."""
-    gammas = {observed: [(tuple(r.posterior for r in site.readings), site.keep_posterior) for site in records]
-              for observed, records in observations.sites.items()}
-    current = maximise(observations, gammas, prior)
+    still empty) and the change of each iteration.
+
+    The iterations run on flat arrays (``SiteArrays``: the same E-step as ``expectation``
+    and the same sums as ``maximise``, for every site at once); the profile is built from
+    the last gammas by ``maximise``."""
+    arrays = SiteArrays.of(observations, prior)
+    gamma, keep = arrays.posterior.copy(), arrays.keep_posterior.copy()
+    current = arrays.sums(gamma, keep)
     changes = []
     for iteration in range(1, iterations + 1):
-        gammas = {observed: [expectation(observed, site, current, own)
-                             for site, own in zip(records, gammas[observed])]
-                  for observed, records in observations.sites.items()}
-        following = maximise(observations, gammas, prior)
-        change = difference(current, following)
+        gamma, keep = arrays.expectation(current, gamma, keep)
+        following = arrays.sums(gamma, keep)
+        change = arrays.difference(current, following)
         changes.append(round(change, 6))
         current = following
         if report is not None:
             report(iteration, change)
         if change < tolerance:
             break
-    return current, changes
+    return maximise(observations, arrays.gammas(gamma, keep), prior), changes
+
+
+@dataclass
+class Sums:
+    """What the M-step sums for the observed sites: each (observed, original) pair's mass as
+    the profile holds it (the prior's plus the sites', dropped under 1e-3 as ``maximise``
+    drops it), each original's total and each observed word's kept occurrences."""
+
+    mass: np.ndarray  # per pair
+    present: np.ndarray  # per pair: the profile holds it
+    total: np.ndarray  # per key (an original, space-joined, or an observed word)
+    kept: np.ndarray  # per observed word
+
+
+@dataclass
+class SiteArrays:
+    """The observed sites as flat arrays: one row per spun reading (its site, its
+    (observed, original) pair and its original's key), one per site (its observed word and
+    kept reading), and what the prior and the never-read occurrences add (constants)."""
+
+    reading_site: np.ndarray
+    reading_pair: np.ndarray
+    posterior: np.ndarray
+    generic: np.ndarray
+    used: np.ndarray
+    pair_observed: np.ndarray  # the observed word of each pair
+    pair_key: np.ndarray  # the original of each pair
+    pair_prior: np.ndarray  # the prior's mass of each pair
+    pair_prior_held: np.ndarray  # the prior holds the pair
+    site_observed: np.ndarray
+    keep_posterior: np.ndarray
+    has_keep: np.ndarray
+    keep_generic: np.ndarray
+    keep_used: np.ndarray
+    observed_key: np.ndarray  # each observed word as an original
+    scale: np.ndarray  # per observed word: sites read / sites kept
+    base_kept: np.ndarray  # per observed word: kept occurrences that no site decides
+    base_total: np.ndarray  # per key: total that no site decides
+    other_mass: float  # the prior's masses of pairs no site reads (a part of every profile's sum)
+    order: list[tuple[str, int]]  # (observed, sites) in the order of observations.sites
+
+    @classmethod
+    def of(cls, observations: Observations, prior: Profile | None) -> "SiteArrays":
+        keys: dict[str, int] = {}
+        pairs: dict[tuple[str, tuple[str, ...]], int] = {}
+        pair_observed, pair_key = [], []
+        reading_site, reading_pair, posterior, generic, used = [], [], [], [], []
+        site_observed, keep_posterior, has_keep, keep_generic, keep_used = [], [], [], [], []
+        observed_key, scale, order = [], [], []
+        for number, (observed, records) in enumerate(observations.sites.items()):
+            order.append((observed, len(records)))
+            observed_key.append(keys.setdefault(observed, len(keys)))
+            scale.append(observations.read[observed] / len(records))
+            for site in records:
+                index = len(site_observed)
+                site_observed.append(number)
+                keep_posterior.append(site.keep_posterior)
+                has_keep.append(site.keep is not None)
+                keep_generic.append(site.keep.generic if site.keep is not None else 0.0)
+                keep_used.append(site.keep.used if site.keep is not None else 0.0)
+                for reading in site.readings:
+                    pair = pairs.get((observed, reading.words))
+                    if pair is None:
+                        pair = pairs[(observed, reading.words)] = len(pairs)
+                        pair_observed.append(number)
+                        pair_key.append(keys.setdefault(" ".join(reading.words), len(keys)))
+                    reading_site.append(index)
+                    reading_pair.append(pair)
+                    posterior.append(reading.posterior)
+                    generic.append(reading.generic)
+                    used.append(reading.used)
+        # the constants: the prior's sums, and the occurrences that were never read
+        words = {text: (word.kept, word.originals) for text, word in prior.words.items()} if prior is not None else {}
+        base_kept: Counter = Counter({text: kept for text, (kept, _o) in words.items()})
+        for text, total in observations.counts.items():
+            base_kept[text] += total - observations.read.get(text, 0)
+        base_total: Counter = Counter(base_kept)
+        pair_prior = [0.0] * len(pairs)
+        pair_prior_held = [False] * len(pairs)
+        other_mass = 0.0
+        for text, (_kept, originals) in words.items():
+            for original, mass in originals.items():
+                base_total[" ".join(original)] += mass
+                pair = pairs.get((text, original))
+                if pair is None:
+                    other_mass += mass
+                else:
+                    pair_prior[pair], pair_prior_held[pair] = mass, True
+        names = sorted(keys, key=keys.get)
+        observed_names = [observed for observed, _n in order]
+
+        def floats(values) -> np.ndarray:
+            return np.asarray(values, dtype=np.float64)
+
+        def ints(values) -> np.ndarray:
+            return np.asarray(values, dtype=np.int64)
+
+        return cls(ints(reading_site), ints(reading_pair), floats(posterior), floats(generic), floats(used),
+                   ints(pair_observed), ints(pair_key), floats(pair_prior), np.asarray(pair_prior_held, dtype=bool),
+                   ints(site_observed), floats(keep_posterior), np.asarray(has_keep, dtype=bool),
+                   floats(keep_generic), floats(keep_used), ints(observed_key), floats(scale),
+                   floats([base_kept.get(o, 0.0) for o in observed_names]),
+                   floats([base_total.get(name, 0.0) for name in names]), other_mass, order)
+
+    def sums(self, gamma: np.ndarray, keep: np.ndarray) -> Sums:
+        """The M-step over the sites' gammas (``maximise``'s sums, for the pairs and words
+        the sites read)."""
+        pairs, observed, keys = len(self.pair_key), len(self.scale), len(self.base_total)
+        found = np.bincount(self.reading_pair, weights=gamma, minlength=pairs) * self.scale[self.pair_observed]
+        found = np.where(found >= 1e-3, found, 0.0)
+        kept = np.bincount(self.site_observed, weights=keep, minlength=observed) * self.scale
+        total = (self.base_total + np.bincount(self.pair_key, weights=found, minlength=keys)
+                 + np.bincount(self.observed_key, weights=kept, minlength=keys))
+        return Sums(self.pair_prior + found, self.pair_prior_held | (found > 0), total, self.base_kept + kept)
+
+    def expectation(self, sums: Sums, gamma: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The E-step of every site at once (``expectation``: each occurrence read against
+        the others' sums, its own last gammas left out)."""
+        smoothed = SMOOTHING * 10.0**self.generic
+        total = sums.total[self.pair_key[self.reading_pair]] - gamma
+        mass = np.maximum(0.0, sums.mass[self.reading_pair] - gamma)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            learned = np.where(total > 1e-9, np.log10((mass + smoothed) / (total + SMOOTHING)), self.generic)
+        weights = self.posterior * 10.0 ** (learned - self.used)
+        keep_total = sums.total[self.observed_key[self.site_observed]] - keep
+        keep_mass = np.maximum(0.0, sums.kept[self.site_observed] - keep)
+        keep_smoothed = SMOOTHING * 10.0**self.keep_generic
+        with np.errstate(divide="ignore", invalid="ignore"):
+            keep_learned = np.where(keep_total > 1e-9, np.log10((keep_mass + keep_smoothed) / (keep_total + SMOOTHING)),
+                                    self.keep_generic)
+        keep_weights = np.where(self.has_keep, self.keep_posterior * 10.0 ** (keep_learned - self.keep_used),
+                                self.keep_posterior)
+        site_total = np.bincount(self.reading_site, weights=weights, minlength=len(keep)) + keep_weights
+        good = (site_total > 0) & np.isfinite(site_total)
+        divisor = np.where(good, site_total, 1.0)
+        new_gamma = np.where(good[self.reading_site], weights / divisor[self.reading_site], gamma)
+        return new_gamma, np.where(good, keep_weights / divisor, keep)
+
+    def difference(self, before: Sums, after: Sums) -> float:
+        """Relative change of the dictionary's masses (``difference``)."""
+        held = after.present
+        change = float(np.abs(after.mass - before.mass)[held].sum())
+        return change / max(float(after.mass[held].sum()) + self.other_mass, 1e-9)
+
+    def gammas(self, gamma: np.ndarray, keep: np.ndarray) -> dict:
+        """The flat gammas as ``maximise`` reads them: observed -> [(readings' gammas, keep)]."""
+        found, site, reading = {}, 0, 0
+        sizes = np.bincount(self.reading_site, minlength=len(keep))
+        for observed, count in self.order:
+            rows = []
+            for _ in range(count):
+                size = int(sizes[site])
+                rows.append((tuple(float(g) for g in gamma[reading : reading + size]), float(keep[site])))
+                site += 1
+                reading += size
+            found[observed] = rows
+        return found
 
 
 def settle(observations: Observations, prior: Profile | None, lm, frequencies, iterations: int = ITERATIONS,
