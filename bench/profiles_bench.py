@@ -45,7 +45,7 @@ from common import BENCH, RATE, pages, paragraphs, paragraphs_of_words  # noqa: 
 from families_bench import restorer_without, scores  # noqa: E402
 from unspin.evaluate import words  # noqa: E402
 from unspin.evidence import Agreement  # noqa: E402
-from unspin.profiles import write  # noqa: E402
+from unspin.profiles import read, write  # noqa: E402
 from unspin.profiles.attribution import attribute, fits  # noqa: E402
 from unspin.registry import families  # noqa: E402
 from unspin.restorer import Restorer  # noqa: E402
@@ -58,6 +58,7 @@ FRESH_SEED = 14001  # family i of the registry spins with seed FRESH_SEED + i
 BASE_FAMILIES = ("wordnet", "thesaurus", "tortured", "wordnet-walk", "thesaurus-b")  # attribution's five
 UNKNOWN = ("mixed", 14999)  # a spinner none of the five profiles knows
 ATTRIBUTION_WORDS = 200
+SHORT_DOCUMENTS = 200  # single news paragraphs attributed as documents of their own
 TARGETS = {"f05_at_1000": 0.92, "learning_words_per_second": 2000, "mismatched_cost": 0.02,
            "mismatched_false_per_1000": 0.2, "attribution": 0.95}
 
@@ -142,20 +143,21 @@ def speed(spun_pages: list[str]) -> dict:
     return found
 
 
-def attribution(profiles: dict, split: str, documents: int) -> dict:
-    """Documents of >= ATTRIBUTION_WORDS words attributed among the five base profiles."""
+def attribution(profiles: dict, split: str, documents: int, min_words: int = ATTRIBUTION_WORDS) -> dict:
+    """Documents of >= ``min_words`` words (news paragraphs joined; 1: each paragraph on its
+    own) attributed among the five base profiles."""
     chosen = {name: profiles[name] for name in BASE_FAMILIES if name in profiles}
-    texts = paragraphs_of_words(split, ATTRIBUTION_WORDS * documents * 2)
+    texts = paragraphs_of_words(split, max(min_words, 100) * documents * 2)
     docs, page, size = [], [], 0
     for text in texts:
         page.append(text)
         size += len(text.split())
-        if size >= ATTRIBUTION_WORDS:
+        if size >= min_words:
             docs.append("\n".join(page))
             page, size = [], 0
     docs = docs[:documents]
-    found = {"profiles": list(chosen), "documents_per_spinner": len(docs), "min_words": ATTRIBUTION_WORDS,
-             "spinners": {}}
+    found = {"profiles": list(chosen), "documents_per_spinner": len(docs), "min_words": min_words,
+             "mean_words": round(sum(len(doc.split()) for doc in docs) / max(1, len(docs)), 1), "spinners": {}}
     right = total = 0
     for name in chosen:
         named = [attribute(fits(tokenize(spin(doc, name, seed_of(name), RATE).spun), chosen)).profile
@@ -189,10 +191,24 @@ def main() -> None:
     parser.add_argument("--speed-only", action="store_true",
                         help="only the speed run: update --out's speed and summary, and print the section")
     parser.add_argument("--attribution-documents", type=int, default=40)
+    parser.add_argument("--attribution-only", type=Path, default=None, metavar="FOLDER",
+                        help="only attribution, with the largest profiles a --save run kept in FOLDER: "
+                             "update --out's attribution rows and summary, and print the section")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--save", type=Path, default=None, help="a folder to keep the learned profiles in")
     args = parser.parse_args()
 
+    if args.attribution_only:
+        results = json.loads(args.out.read_text(encoding="utf-8"))
+        largest = max(results["sizes"])
+        saved = {name: read(args.attribution_only / f"{name}-{largest}.tsv.gz") for name in BASE_FAMILIES}
+        results["attribution"] = attribution(saved, args.split, args.attribution_documents)
+        results["attribution_short"] = attribution(saved, args.split, SHORT_DOCUMENTS, min_words=1)
+        results["attribution_command"] = "python " + " ".join(["bench/profiles_bench.py"] + sys.argv[1:])
+        results["summary"] = summary(results)
+        write_atomic(args.out, json.dumps(results, indent=1) + "\n")
+        print("\n".join(render(results)))
+        return
     if args.speed_only:
         results = json.loads(args.out.read_text(encoding="utf-8"))
         first = next(iter(results["families"]))
@@ -260,6 +276,7 @@ def main() -> None:
         results["speed"] = speed([spin(page, first, seed_of(first), RATE).spun for page in all_pages[: args.speed_pages]])
         print(f"learning speed: {results['speed']}", flush=True)
     results["attribution"] = attribution(profiles, args.split, args.attribution_documents)
+    results["attribution_short"] = attribution(profiles, args.split, SHORT_DOCUMENTS, min_words=1)
     print(f"attribution: {results['attribution']}", flush=True)
     results["summary"] = summary(results)
     write_atomic(args.out, json.dumps(results, indent=1) + "\n")
@@ -352,6 +369,15 @@ def render(data: dict) -> list[str]:
                   f"**{found['accuracy']:.1%}** named right; clean documents named none: {found['clean_none']:.0%}; "
                   f"documents of a spinner none knows ({found['unknown_spinner']}) named none: "
                   f"{found['unknown_none']:.0%}."]
+    short = data.get("attribution_short")
+    if short:
+        lines += ["", f"The same for single news paragraphs ({short['documents_per_spinner']} per spinner, "
+                  f"{short['mean_words']:.0f} words on average"
+                  + (f"; `{data['attribution_command']}`" if data.get("attribution_command") else "") + "): "
+                  f"**{short['accuracy']:.1%}** named right ("
+                  + ", ".join(f"{n} {v['right'] / max(1, v['documents']):.0%}" for n, v in short["spinners"].items())
+                  + f"); clean named none: {short['clean_none']:.0%}; {short['unknown_spinner']} named none: "
+                  f"{short['unknown_none']:.0%}."]
     summary_ = data.get("summary")
     if summary_:
         targets = data["targets"]

@@ -151,6 +151,19 @@ def test_profiles_em_on_arrays_equals_the_reference_steps(with_prior):
         assert learned.words[text].originals == pytest.approx(word.originals)
 
 
+def test_profiles_fit_reads_phrases_for_attribution_but_the_gate_reads_words():
+    profile = Profile({"atomic number 49": Word(40.0, 0.0, {("in",): 40.0}), "in": Word(5.0, 5.0),
+                       "successful": Word(30.0, 0.0, {("in",): 30.0})})
+    phrase_only = tokenize("It was atomic number 49 the city, atomic number 49 the end.")
+    assert profile.contributions(phrase_only)["atomic number 49"] > 8  # 2 x log2(41 / 1)
+    assert profile.fit(phrase_only) > 8
+    assert sum(profile.contributions(phrase_only, phrases=False).values()) < 4
+    assert profile.view(phrase_only) is None  # phrases alone never open the gate
+    words = tokenize("It was successful the city, successful the end.")
+    assert profile.fit(words) == pytest.approx(sum(profile.contributions(words, phrases=False).values()))
+    assert profile.view(words) is not None
+
+
 def test_profiles_learned_profile_restores_held_out_text_better(restorer, learned):
     assert restorer.restore(HELD_OUT).restored_text == "It is a good house successful Seoul. They will be told."
     result = restorer.with_profile(learned).restore(HELD_OUT)

@@ -1,8 +1,8 @@
 """Which spinner wrote this?  The profile a document fits best, or none.
 
-A profile's ``fit`` is the log-likelihood ratio (bits) of the document's lowercase words as
-that spinner's output against the same words unspun: every word it writes counts for it,
-every word it always replaces counts against it (``Profile.fits``).  The best profile is
+A profile's ``fit`` is the log-likelihood ratio (bits) of the document's lowercase words and
+phrases as that spinner's output against the same words unspun: every word or phrase it writes
+counts for it, every word it always replaces counts against it (``Profile.fits``).  The best profile is
 named when its fit reaches NONE_BELOW bits; clean text, and text from a spinner none of the
 profiles knows, fit none (they use the words the profiles' spinners replace).
 """

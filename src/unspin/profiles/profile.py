@@ -67,6 +67,7 @@ class Profile:
         self.header = dict(header or {})
         self._totals: dict[str, float] | None = None
         self._fits: dict[str, float] | None = None
+        self._fit_prefixes: frozenset[str] = frozenset()
         self._pairs: dict = {}  # (observed, words) -> (mass, the original's total)
         self._plain: frozenset | None = None
 
@@ -160,14 +161,13 @@ class Profile:
 
     @property
     def fits(self) -> dict[str, float]:
-        """Word -> log2 of its count in the pages over its count in them as restored: above
-        0 for what the spinner writes, below 0 for what it replaces, 0 for the rest."""
+        """Word or phrase -> log2 of its count in the pages over its count in them as
+        restored: above 0 for what the spinner writes ("atomic number 49" for "in"), below 0
+        for the words it replaces, 0 for the rest."""
         if self._fits is None:
             fits = {}
             totals = self.totals
             for text, word in self.words.items():
-                if " " in text:
-                    continue
                 ratio = math.log2((word.count + FIT_SMOOTHING) / (totals.get(text, 0.0) + FIT_SMOOTHING))
                 if abs(ratio) > 0.05:
                     fits[text] = ratio
@@ -175,23 +175,46 @@ class Profile:
                 if " " not in text and text not in self.words:
                     fits[text] = math.log2(FIT_SMOOTHING / (total + FIT_SMOOTHING))
             self._fits = fits
+            self._fit_prefixes = frozenset(" ".join(text.split(" ")[:end]) for text in fits if " " in text
+                                           for end in range(1, text.count(" ") + 1))
         return self._fits
 
-    def fit(self, document) -> float:
-        """Log-likelihood ratio (bits) of the document's lowercase words as this spinner's
-        output against the same words unspun: how well the document fits the profile."""
+    def contributions(self, document, phrases: bool = True) -> Counter:
+        """Each lowercase word (and with ``phrases`` each phrase) of the document -> its summed
+        fit (``fits``): a phrase the spinner writes counts where it starts (its words, which
+        the pages also hold inside it, fit near 0)."""
         fits = self.fits
-        return sum(fits.get(token.norm, 0.0) for token in document.tokens if eligible(token))
+        prefixes = self._fit_prefixes if phrases else frozenset()
+        tokens = document.tokens
+        found: Counter = Counter()
+        for i, token in enumerate(tokens):
+            if not eligible(token):
+                continue
+            found[token.norm] += fits.get(token.norm, 0.0)
+            text = token.norm
+            for following in tokens[i + 1 :]:
+                if text not in prefixes or not is_word(following.text):
+                    break
+                text += " " + following.norm
+                if text in fits:
+                    found[text] += fits[text]
+        return found
+
+    def fit(self, document) -> float:
+        """Log-likelihood ratio (bits) of the document's lowercase words and phrases as this
+        spinner's output against the same words unspun: how well the document fits the
+        profile (``attribution``: which spinner wrote it)."""
+        return sum(self.contributions(document).values())
 
     def view(self, document) -> "DocumentView | None":
         """The profile as one document may use it, or None when the document does not fit
-        it (``fit`` at most MIN_FIT bits).  A word whose own occurrences carry the fit over
-        MIN_FIT is read with the generic channel: no word licenses its own change."""
-        fits = self.fits
-        contributions: Counter = Counter()
-        for token in document.tokens:
-            if eligible(token):
-                contributions[token.norm] += fits.get(token.norm, 0.0)
+        it (its words' fit at most MIN_FIT bits).  A word whose own occurrences carry the fit
+        over MIN_FIT is read with the generic channel: no word licenses its own change.
+
+        The gate counts words only: the phrases WordNet spinners share ("atomic number 49" for
+        "in") opened a profile learned from a blend of spinners on documents of one of them,
+        and cost F0.5 there (bench/NOTES.md); attribution, which compares profiles, reads them."""
+        contributions = self.contributions(document, phrases=False)
         fit = sum(contributions.values())
         if fit <= MIN_FIT:
             return None
