@@ -119,10 +119,11 @@ def learning_curve(name: str, restorer: Restorer, scorer: Restorer, texts: list[
     return row, profile, golds
 
 
-def speed(spun_pages: list[str]) -> dict:
+def speed(spun_pages: list[str], held_out: list[str] | None = None) -> dict:
     """Learning words/s with one worker and with two: ``unspin learn --workers N`` on the same
     pages, each run a fresh process (model loading, decoding, EM and discovery, writing the
-    profile: the wall time a user waits)."""
+    profile: the wall time a user waits).  With ``held_out`` (texts of the same spinner), also
+    warm restoring words/s in this process with the learned profile and without it."""
     import subprocess
     import tempfile
 
@@ -140,7 +141,29 @@ def speed(spun_pages: list[str]) -> dict:
             seconds = time.perf_counter() - began
             found[f"words_per_second_{workers}"] = round(found["words"] / seconds, 1)
             found[f"words_per_second_per_worker_{workers}"] = round(found["words"] / seconds / workers, 1)
+        if held_out:
+            found["restore"] = restore_speed(held_out, read(Path(folder) / "learned-1.tsv"))
     return found
+
+
+def restore_speed(texts: list[str], profile, rounds: int = 3) -> dict:
+    """Warm words/s restoring ``texts`` one at a time without and with ``profile`` (one
+    restorer; both read once first, then timed in turn ``rounds`` times: the best of each)."""
+    restorer = Restorer()
+    with_profile = restorer.with_profile(profile)
+    for text in texts:  # warm: the reading cache and the profile's sums
+        restorer.restore(text)
+        with_profile.restore(text)
+    best = {"none": 0.0, "profile": 0.0}
+    words = word_count(texts)
+    for _ in range(rounds):
+        for name, chosen in (("none", restorer), ("profile", with_profile)):
+            began = time.perf_counter()
+            for text in texts:
+                chosen.restore(text)
+            best[name] = max(best[name], words / (time.perf_counter() - began))
+    return {"texts": len(texts), "words": words, "rounds": rounds,
+            "words_per_second_none": round(best["none"], 1), "words_per_second_profile": round(best["profile"], 1)}
 
 
 def attribution(profiles: dict, split: str, documents: int, min_words: int = ATTRIBUTION_WORDS) -> dict:
@@ -213,7 +236,8 @@ def main() -> None:
         results = json.loads(args.out.read_text(encoding="utf-8"))
         first = next(iter(results["families"]))
         spun = [spin(page, first, seed_of(first), RATE).spun for page in pages(args.speed_pages, words=args.page_words)]
-        results["speed"] = speed(spun)
+        held_out = [spin(text, first, seed_of(first), RATE).spun for text in paragraphs(args.split, args.paragraphs)]
+        results["speed"] = speed(spun, held_out)
         results["speed_command"] = "python " + " ".join(["bench/profiles_bench.py"] + sys.argv[1:])
         results["summary"] = summary(results)
         write_atomic(args.out, json.dumps(results, indent=1) + "\n")
@@ -273,7 +297,8 @@ def main() -> None:
     results["mismatched"] = mismatched
     if args.speed_pages:
         first = names[0]
-        results["speed"] = speed([spin(page, first, seed_of(first), RATE).spun for page in all_pages[: args.speed_pages]])
+        results["speed"] = speed([spin(page, first, seed_of(first), RATE).spun for page in all_pages[: args.speed_pages]],
+                                 [gold.spun for gold in golds_of[first]])
         print(f"learning speed: {results['speed']}", flush=True)
     results["attribution"] = attribution(profiles, args.split, args.attribution_documents)
     results["attribution_short"] = attribution(profiles, args.split, SHORT_DOCUMENTS, min_words=1)
@@ -362,6 +387,11 @@ def render(data: dict) -> list[str]:
                   f"average before {load}): {speed['words_per_second_1']:,} words/s with one worker, "
                   f"{speed['words_per_second_2']:,} with two ({speed['words_per_second_per_worker_2']:,} per worker, "
                   f"{speed['words_per_second_2'] / speed['words_per_second_1']:.2f}x)."]
+        restore = speed.get("restore")
+        if restore:
+            lines[-1] += (f" Restoring {restore['texts']} held-out paragraphs of the same spinner warm, one at a time "
+                          f"(best of {restore['rounds']}): {restore['words_per_second_none']:,} words/s without a profile, "
+                          f"{restore['words_per_second_profile']:,} with the profile learned from those pages.")
     found = data.get("attribution")
     if found:
         lines += ["", f"Attribution among the {len(found['profiles'])} profiles ({', '.join(found['profiles'])}), "
