@@ -27,6 +27,8 @@ leave-one-family-out ones (FAMILY/calibration.json and FAMILY/profile_confidence
 
     python bench/profiles_bench.py                 # the default run: sizes 10, 100, 1000
     python bench/profiles_bench.py --sizes 10,100,1000,10000 --paragraphs 200   # the full curve
+    python bench/profiles_bench.py --speed-only                     # redo the speed part of bench/profiles.json
+    python bench/profiles_bench.py --attribution-only build/profiles  # redo attribution with a --save run's profiles
 """
 
 from __future__ import annotations
@@ -222,27 +224,8 @@ def main() -> None:
     parser.add_argument("--save", type=Path, default=None, help="a folder to keep the learned profiles in")
     args = parser.parse_args()
 
-    if args.attribution_only:
-        results = json.loads(args.out.read_text(encoding="utf-8"))
-        largest = max(results["sizes"])
-        saved = {name: read(args.attribution_only / f"{name}-{largest}.tsv.gz") for name in BASE_FAMILIES}
-        results["attribution"] = attribution(saved, args.split, args.attribution_documents)
-        results["attribution_short"] = attribution(saved, args.split, SHORT_DOCUMENTS, min_words=1)
-        results["attribution_command"] = "python " + " ".join(["bench/profiles_bench.py"] + sys.argv[1:])
-        results["summary"] = summary(results)
-        write_atomic(args.out, json.dumps(results, indent=1) + "\n")
-        print("\n".join(render(results)))
-        return
-    if args.speed_only:
-        results = json.loads(args.out.read_text(encoding="utf-8"))
-        first = next(iter(results["families"]))
-        spun = [spin(page, first, seed_of(first), RATE).spun for page in pages(args.speed_pages, words=args.page_words)]
-        held_out = [spin(text, first, seed_of(first), RATE).spun for text in paragraphs(args.split, args.paragraphs)]
-        results["speed"] = speed(spun, held_out)
-        results["speed_command"] = "python " + " ".join(["bench/profiles_bench.py"] + sys.argv[1:])
-        results["summary"] = summary(results)
-        write_atomic(args.out, json.dumps(results, indent=1) + "\n")
-        print("\n".join(render(results)))
+    if args.attribution_only or args.speed_only:
+        rerun_part(args)
         return
     sizes = sorted(int(size) for size in args.sizes.split(","))
     names = [name for name in args.families.split(",") if name]
@@ -304,6 +287,28 @@ def main() -> None:
     results["attribution"] = attribution(profiles, args.split, args.attribution_documents)
     results["attribution_short"] = attribution(profiles, args.split, SHORT_DOCUMENTS, min_words=1)
     print(f"attribution: {results['attribution']}", flush=True)
+    results["summary"] = summary(results)
+    write_atomic(args.out, json.dumps(results, indent=1) + "\n")
+    print("\n".join(render(results)))
+
+
+def rerun_part(args) -> None:
+    """--attribution-only / --speed-only: redo that part of the run saved in --out, then its
+    summary, and print the section."""
+    results = json.loads(args.out.read_text(encoding="utf-8"))
+    command = "python " + " ".join(["bench/profiles_bench.py"] + sys.argv[1:])
+    if args.attribution_only:
+        largest = max(results["sizes"])
+        saved = {name: read(args.attribution_only / f"{name}-{largest}.tsv.gz") for name in BASE_FAMILIES}
+        results["attribution"] = attribution(saved, args.split, args.attribution_documents)
+        results["attribution_short"] = attribution(saved, args.split, SHORT_DOCUMENTS, min_words=1)
+        results["attribution_command"] = command
+    if args.speed_only:
+        first = next(iter(results["families"]))
+        spun = [spin(page, first, seed_of(first), RATE).spun for page in pages(args.speed_pages, words=args.page_words)]
+        held_out = [spin(text, first, seed_of(first), RATE).spun for text in paragraphs(args.split, args.paragraphs)]
+        results["speed"] = speed(spun, held_out)
+        results["speed_command"] = command
     results["summary"] = summary(results)
     write_atomic(args.out, json.dumps(results, indent=1) + "\n")
     print("\n".join(render(results)))
