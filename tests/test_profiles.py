@@ -294,6 +294,22 @@ def test_profiles_cli_refuses_bad_profiles(tmp_path):
     assert out.returncode == 2 and b"NAME=PATH" in out.stderr
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_profiles_cli_learn_names_the_documents_it_could_not_read(tmp_path, workers):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for number, text in enumerate(PAGES[:6]):
+        (pages / f"{number:02d}.txt").write_text(text, encoding="utf-8")
+    (pages / "broken.txt").write_bytes(b"\xff\xfe not UTF-8")
+    records = tmp_path / "records.jsonl"
+    records.write_text('{"text": "The home is successful the city."}\nnot json\n', encoding="utf-8")
+    out = run("learn", pages, records, "--output", tmp_path / "site.tsv", "--model", TINY, "--workers", workers, "-q")
+    assert out.returncode == 0, out.stderr
+    assert b"7 pages" in out.stdout  # the readable ones
+    assert b"2 documents could not be read and were left out" in out.stderr
+    assert b"broken.txt: E003" in out.stderr and b"records.jsonl (record 2): bad JSON" in out.stderr
+
+
 # ---------------------------------------------------------------- server
 
 def test_profiles_server_restores_and_detects_with_a_named_profile(restorer, learned):

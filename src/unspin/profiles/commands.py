@@ -21,6 +21,7 @@ from unspin.errors import UnspinError
 from unspin.options import QUIET
 
 ENTRIES = 25  # `profile show` prints this many entries unless told
+SKIPPED_SHOWN = 5  # `learn` names this many unreadable documents
 
 
 def _engine(engine: str, workers: int, model: str | None, settings: dict, address: str | None, profile):
@@ -39,10 +40,11 @@ def _engine(engine: str, workers: int, model: str | None, settings: dict, addres
 def learn_pages(inputs, restorer, engine: str = "local", workers: int = 1, model: str | None = None,
                 address: str | None = None, text_field: str = "text", update=None, rounds: int = 1,
                 iterations: int | None = None, tolerance: float | None = None, name: str = "profile",
-                progress: bool = False, report=None):
+                progress: bool = False, report=None, skipped: list | None = None):
     """Learn a profile from every document of ``inputs`` (paths, as ``unspin batch`` reads
     them): ``rounds`` decodes of the pages (the first with ``update``, if given, each next
-    one with the profile before it), each followed by EM (``profiles.learning``)."""
+    one with the profile before it), each followed by EM (``profiles.learning``).
+    ``skipped``: a list that gets "where: why" for each document that could not be read."""
     from unspin.batchio import count_documents, reading, shards
     from unspin.profiles.learning import ITERATIONS, TOLERANCE, header, settle
     from unspin.progress import Bar
@@ -54,6 +56,8 @@ def learn_pages(inputs, restorer, engine: str = "local", workers: int = 1, model
     settings = {}
     for number in range(rounds):
         stream = (shard for layout in layouts for shard in shards(layout, 1000, text_field))
+        if number == 0 and skipped is not None:
+            stream = _noting_unreadable(stream, skipped)
         label = "learning" if rounds == 1 else f"learning, round {number + 1} of {rounds}"
         with Bar(label, total, progress, unit="pages") as bar:
             if workers <= 1 and engine == "local":  # in this process, with the restorer loaded here
@@ -73,6 +77,17 @@ def learn_pages(inputs, restorer, engine: str = "local", workers: int = 1, model
         decoder = profile
     profile.header = header(restorer, observations, changes, time.perf_counter() - began, update, name)
     return profile
+
+
+def _noting_unreadable(stream, skipped: list):
+    """The shards of ``stream``, appending "where: why" to ``skipped`` for each document
+    that could not be read (learning reads the others)."""
+    for shard in stream:
+        for item in shard.items:
+            if item.error is not None:
+                where = item.source.rel if item.source is not None else shard.key
+                skipped.append(f"{where}{f' (record {item.position})' if item.position else ''}: {item.error}")
+        yield shard
 
 
 def _chunks(texts, size: int = 16):
@@ -145,8 +160,10 @@ def learn_command(inputs, output, update, name, engine, workers, address, text_f
             restorer = Restorer(model)
             prior = read(update) if update else None
             began = time.perf_counter()
+            skipped: list[str] = []
             profile = learn_pages(inputs, restorer, engine, workers, model, address, text_field, prior, rounds,
-                                  iterations, tolerance, name or default_name(Path(output)), progress, report)
+                                  iterations, tolerance, name or default_name(Path(output)), progress, report,
+                                  skipped)
             seconds = time.perf_counter() - began
             if name:
                 profile.header["name"] = name
@@ -157,6 +174,13 @@ def learn_command(inputs, output, update, name, engine, workers, address, text_f
     except UnspinError as error:
         click.echo(f"unspin: {error}", err=True)
         sys.exit(1)
+    if skipped:
+        click.echo(f"unspin learn: {len(skipped):,} document{'s' * (len(skipped) > 1)} could not be read and "
+                   "were left out:", err=True)
+        for line in skipped[:SKIPPED_SHOWN]:
+            click.echo(f"  {line}", err=True)
+        if len(skipped) > SKIPPED_SHOWN:
+            click.echo(f"  ... and {len(skipped) - SKIPPED_SHOWN:,} more", err=True)
     run = profile.header["learned"][-1]
     stats = profile.statistics()
     click.echo(f"unspin learn: {output}: {run['pages']:,} pages, {run['words']:,} words, "
