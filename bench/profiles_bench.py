@@ -122,11 +122,12 @@ def learning_curve(name: str, restorer: Restorer, scorer: Restorer, texts: list[
     return row, profile, golds
 
 
-def speed(spun_pages: list[str], held_out: list[str] | None = None) -> dict:
+def speed(spun_pages: list[str], held_out: list[str] | None = None, restorer: Restorer | None = None) -> dict:
     """Learning words/s with one worker and with two: ``unspin learn --workers N`` on the same
     pages, each run a fresh process (model loading, decoding, EM and discovery, writing the
     profile: the wall time a user waits).  With ``held_out`` (texts of the same spinner), also
-    warm restoring words/s in this process with the learned profile and without it."""
+    warm restoring words/s in this process with the learned profile and without it (with
+    ``restorer``, the one already loaded)."""
     import subprocess
     import tempfile
 
@@ -145,14 +146,13 @@ def speed(spun_pages: list[str], held_out: list[str] | None = None) -> dict:
             found[f"words_per_second_{workers}"] = round(found["words"] / seconds, 1)
             found[f"words_per_second_per_worker_{workers}"] = round(found["words"] / seconds / workers, 1)
         if held_out:
-            found["restore"] = restore_speed(held_out, read(Path(folder) / "learned-1.tsv"))
+            found["restore"] = restore_speed(restorer or Restorer(), held_out, read(Path(folder) / "learned-1.tsv"))
     return found
 
 
-def restore_speed(texts: list[str], profile, rounds: int = 3) -> dict:
-    """Warm words/s restoring ``texts`` one at a time without and with ``profile`` (one
-    restorer; both read once first, then timed in turn ``rounds`` times: the best of each)."""
-    restorer = Restorer()
+def restore_speed(restorer: Restorer, texts: list[str], profile, rounds: int = 3) -> dict:
+    """Warm words/s restoring ``texts`` one at a time without and with ``profile`` (both
+    read once first, then timed in turn ``rounds`` times: the best of each)."""
     with_profile = restorer.with_profile(profile)
     for text in texts:  # warm: the reading cache and the profile's sums
         restorer.restore(text)
@@ -282,7 +282,7 @@ def main() -> None:
     if args.speed_pages:
         first = names[0]
         results["speed"] = speed([spin(page, first, seed_of(first), RATE).spun for page in all_pages[: args.speed_pages]],
-                                 [gold.spun for gold in golds_of[first]])
+                                 [gold.spun for gold in golds_of[first]], restorer)
         print(f"learning speed: {results['speed']}", flush=True)
     results["attribution"] = attribution(profiles, args.split, args.attribution_documents)
     results["attribution_short"] = attribution(profiles, args.split, SHORT_DOCUMENTS, min_words=1)

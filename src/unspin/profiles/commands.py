@@ -82,11 +82,15 @@ def learn_pages(inputs, restorer, engine: str = "local", workers: int = 1, model
 def _noting_unreadable(stream, skipped: list):
     """The shards of ``stream``, appending "where: why" to ``skipped`` for each document
     that could not be read (learning reads the others)."""
+    from unspin.batchio import error_record
+
     for shard in stream:
         for item in shard.items:
             if item.error is not None:
-                where = item.source.rel if item.source is not None else shard.key
-                skipped.append(f"{where}{f' (record {item.position})' if item.position else ''}: {item.error}")
+                found = error_record(item, item.error)  # where, as `unspin batch`'s errors file says it
+                at = found.get("line", found.get("row"))
+                skipped.append(f"{found['source'] or shard.key}{f' (record {at})' if at is not None else ''}: "
+                               f"{item.error}")
         yield shard
 
 

@@ -408,7 +408,8 @@ def maximise(observations: Observations, gammas: dict, prior: Profile | None) ->
 def expectation(observed: str, site: Record, profile: Profile, own: tuple) -> tuple[tuple[float, ...], float]:
     """gamma of each spun reading of the site, and of its kept words, under ``profile``'s
     channel read without the site's own share of it (``own``: its gammas of the last
-    iteration), so that an occurrence never argues for itself."""
+    iteration), so that an occurrence never argues for itself.  The reference form of
+    ``SiteArrays.expectation``, which ``estimate`` runs (the tests compare the two)."""
     weights = [r.posterior * 10 ** (profile.log10_spun(observed, r.words, r.generic, mine) - r.used)
                for r, mine in zip(site.readings, own[0])]
     keep = site.keep_posterior
@@ -421,7 +422,8 @@ def expectation(observed: str, site: Record, profile: Profile, own: tuple) -> tu
 
 
 def difference(before: Profile, after: Profile) -> float:
-    """Relative change of the dictionary's masses between two iterations."""
+    """Relative change of the dictionary's masses between two iterations (the reference form
+    of ``SiteArrays.difference``; the tests compare the two)."""
     change = total = 0.0
     for text, word in after.words.items():
         old = before.words.get(text)

@@ -67,7 +67,7 @@ class Profile:
         self.header = dict(header or {})
         self._totals: dict[str, float] | None = None
         self._fits: dict[str, float] | None = None
-        self._fit_prefixes: frozenset[str] = frozenset()
+        self._fit_phrases: tuple[frozenset[str], int] | None = None
         self._pairs: dict = {}  # (observed, words) -> (mass, the original's total)
         self._plain: frozenset | None = None
 
@@ -175,16 +175,23 @@ class Profile:
                 if " " not in text and text not in self.words:
                     fits[text] = math.log2(FIT_SMOOTHING / (total + FIT_SMOOTHING))
             self._fits = fits
-            self._fit_prefixes = frozenset(" ".join(text.split(" ")[:end]) for text in fits if " " in text
-                                           for end in range(1, text.count(" ") + 1))
         return self._fits
+
+    @property
+    def fit_phrases(self) -> tuple[frozenset[str], int]:
+        """The proper prefixes of the phrases in ``fits`` and the longest one's length in words."""
+        if self._fit_phrases is None:
+            phrases = [text.split(" ") for text in self.fits if " " in text]
+            self._fit_phrases = (frozenset(" ".join(words[:end]) for words in phrases for end in range(1, len(words))),
+                                 max((len(words) for words in phrases), default=1))
+        return self._fit_phrases
 
     def contributions(self, document, phrases: bool = True) -> Counter:
         """Each lowercase word (and with ``phrases`` each phrase) of the document -> its summed
         fit (``fits``): a phrase the spinner writes counts where it starts (its words, which
         the pages also hold inside it, fit near 0)."""
         fits = self.fits
-        prefixes = self._fit_prefixes if phrases else frozenset()
+        prefixes, longest = self.fit_phrases if phrases else (frozenset(), 1)
         tokens = document.tokens
         found: Counter = Counter()
         for i, token in enumerate(tokens):
@@ -192,7 +199,7 @@ class Profile:
                 continue
             found[token.norm] += fits.get(token.norm, 0.0)
             text = token.norm
-            for following in tokens[i + 1 :]:
+            for following in tokens[i + 1 : i + longest]:
                 if text not in prefixes or not is_word(following.text):
                     break
                 text += " " + following.norm
