@@ -404,7 +404,8 @@ def render(data: dict) -> list[str]:
                           f"{restore['words_per_second_profile']:,} with the profile learned from those pages.")
     found = data.get("attribution")
     if found:
-        lines += ["", f"Attribution among the {len(found['profiles'])} profiles ({', '.join(found['profiles'])}), "
+        lines += ["", f"Attribution among the {len(found['profiles'])} profiles ({', '.join(found['profiles'])})"
+                  + (f" (`{data['attribution_command']}`)" if data.get("attribution_command") else "") + ", "
                   f"{found['documents_per_spinner']} documents of >= {found['min_words']} words per spinner: "
                   f"**{found['accuracy']:.1%}** named right; clean documents named none: {found['clean_none']:.0%}; "
                   f"documents of a spinner none knows ({found['unknown_spinner']}) named none: "
@@ -412,8 +413,7 @@ def render(data: dict) -> list[str]:
     short = data.get("attribution_short")
     if short:
         lines += ["", f"The same for single news paragraphs ({short['documents_per_spinner']} per spinner, "
-                  f"{short['mean_words']:.0f} words on average"
-                  + (f"; `{data['attribution_command']}`" if data.get("attribution_command") else "") + "): "
+                  f"{short['mean_words']:.0f} words on average): "
                   f"**{short['accuracy']:.1%}** named right ("
                   + ", ".join(f"{n} {v['right'] / max(1, v['documents']):.0%}" for n, v in short["spinners"].items())
                   + f"); clean named none: {short['clean_none']:.0%}; {short['unknown_spinner']} named none: "
