@@ -4,7 +4,8 @@ restorer's spun score and, given an exported encoder (``--encoder``), for the en
 document score (the mean P(spun) of its words), on every family.
 
 Documents: the first N paragraphs of an eval split, each its own document, spun at ``--rate``
-(seed 0) by each family; the negatives are the same paragraphs clean.
+(seed 0) by each family (those the spinner changed: as ``unspin eval`` counts them); the
+negatives are the same paragraphs clean.
 
     python bench/encoder_detect.py --encoder build/encoder-cpu-model [--rate 0.1] [--paragraphs 200]
 
@@ -59,8 +60,10 @@ def main() -> None:
     result = {"command": "python " + " ".join(["bench/encoder_detect.py"] + sys.argv[1:]), "rate": args.rate,
               "split": args.split, "paragraphs": len(texts), "families": {}}
     for name in families.names():
-        spun = [spin(t, name, SEED, args.rate).spun for t in texts]
-        row = {"restorer": roc_auc([restorer.restore(s).spun_score for s in spun], clean["restorer"])}
+        # a paragraph the spinner left as it was (no word it rewrites) is not a spun document
+        spun = [gold.spun for gold in (spin(t, name, SEED, args.rate) for t in texts) if gold.edits]
+        row = {"documents": len(spun),
+               "restorer": roc_auc([restorer.restore(s).spun_score for s in spun], clean["restorer"])}
         if encoder is not None:
             row["encoder"] = roc_auc([encoder_score(encoder, s) for s in spun], clean["encoder"])
             row["encoder_trained_on_it"] = name in encoder.families

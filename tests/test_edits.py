@@ -62,3 +62,73 @@ def test_edits_edit_invariants(tiny_restorer, parts):
 def test_edits_threshold_drops_unsure_edits(tiny_restorer):
     text = "He was successful Seoul."
     assert tiny_restorer.restore(text, threshold=1.0).edits == ()
+
+
+# ---------------------------------------------------------------- the spun score
+
+
+def test_edits_spun_score_counts_unsure_sites_too(tiny_restorer):
+    text = "He was successful Seoul."
+    sure, unsure = tiny_restorer.restore(text), tiny_restorer.restore(text, threshold=1.0)
+    assert unsure.edits == () and unsure.spun_evidence == sure.spun_evidence > 0
+    assert unsure.spun_score == sure.spun_score > tiny_restorer.restore("He was in Seoul.").spun_score
+
+
+def test_edits_site_evidence_is_capped_and_zero_for_kept_words():
+    from unspin.edits import SITE_EVIDENCE_CAP, site_evidence
+
+    assert site_evidence(1.0) == 0.0
+    assert site_evidence(0.01) == pytest.approx(2.0)
+    assert site_evidence(0.0) == site_evidence(1e-30) == SITE_EVIDENCE_CAP
+
+
+def test_edits_spun_score_does_not_drift_with_length():
+    """Clean text's evidence grows with its length; the score of a typical clean page stays
+    put however long it is, and the same rate of spun evidence scores higher on a longer page."""
+    from unspin.edits import CLEAN_EVIDENCE_PER_WORD, spun_score
+
+    assert spun_score(5.0, 0) == 0.0
+    typical = [spun_score(CLEAN_EVIDENCE_PER_WORD * words, words) for words in (50, 500, 50_000)]
+    assert typical[0] == typical[1] == typical[2] < 0.5
+    spun = [spun_score((CLEAN_EVIDENCE_PER_WORD + 0.02) * words, words) for words in (50, 500, 5000)]
+    assert typical[0] < spun[0] < spun[1] < spun[2] <= 1.0
+    assert spun_score(1e9, 10) == 1.0 and spun_score(0.0, 10**9) == 0.0  # no overflow
+
+
+@given(st.lists(st.tuples(st.floats(0, 40), st.integers(0, 500)), min_size=1, max_size=6))
+@settings(max_examples=50, deadline=None)
+def test_edits_spun_score_of_pieces_is_the_score_of_their_sums(pieces):
+    from unspin.edits import spun_score
+    from unspin.stream import Tally
+    from unspin.types import Restoration
+
+    tally = Tally()
+    for evidence, words in pieces:
+        tally.add(Restoration(" ".join(["word"] * words), "", (), 0.0, "", evidence))
+    assert tally.score == spun_score(sum(e for e, _w in pieces), sum(w for _e, w in pieces))
+    assert 0.0 <= tally.score <= 1.0
+
+
+def test_edits_spun_score_fit_recovers_a_known_logistic():
+    """scripts/fit_spun_score.py's regression, on documents drawn from a known model."""
+    import importlib.util
+    import math
+    import random
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "fit_spun_score.py"
+    spec = importlib.util.spec_from_file_location("fit_spun_score", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rng = random.Random(7)
+    x = [rng.uniform(-4, 6) for _ in range(4000)]
+    y = [int(rng.random() < 1 / (1 + math.exp(-(-1.0 + 1.5 * xi)))) for xi in x]
+    bias, slope = module.fit_logistic(x, y)
+    # the classes are weighed equally, which moves the bias by log(negatives / positives)
+    shift = math.log((len(y) - sum(y)) / sum(y))
+    assert slope == pytest.approx(1.5, abs=0.15) and bias == pytest.approx(-1.0 + shift, abs=0.15)
+    rows = ([{"family": "clean", "rate": 0.0, "spun": 0, "words": 100, "evidence": 100 * 0.02 + rng.gauss(0, 1)} for _ in range(300)]
+            + [{"family": "wordnet", "rate": 0.1, "spun": 1, "words": 100, "evidence": 100 * 0.05 + rng.gauss(0, 1)} for _ in range(300)])
+    constants = module.fit(rows)
+    assert constants["CLEAN_EVIDENCE_PER_WORD"] == pytest.approx(0.02, abs=0.002)
+    assert constants["SCORE_SLOPE"] > 0 and module.report(rows, constants)["clean"]["called_spun"] < 0.1

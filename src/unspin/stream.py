@@ -3,7 +3,7 @@
 :func:`unspin.textio.read_text` cuts a large input into pieces (bounded memory) and each
 piece is restored on its own.  This module puts the results back together as one
 document: edit offsets count code points from the start of the whole input, and the spun
-score is computed once, from every piece's edits and words (``edits.density_score``,
+score is computed once, from every piece's evidence and words (``edits.spun_score``,
 the same definition as for a document restored whole).
 """
 
@@ -13,7 +13,7 @@ import json
 import tempfile
 from dataclasses import dataclass
 
-from unspin.edits import density_score, edit_weight
+from unspin.edits import spun_score
 from unspin.schema import FORMAT, RESTORATION, edit_to_dict
 from unspin.tokenize import is_word, tokenize
 from unspin.types import Restoration
@@ -28,23 +28,23 @@ def count_words(text: str) -> int:
 
 @dataclass
 class Tally:
-    """What a document's pieces add up to: words, edit weight, and code points read."""
+    """What a document's pieces add up to: words, evidence of spinning, and code points read."""
 
     words: int = 0
-    weight: float = 0.0
+    evidence: float = 0.0
     length: int = 0  # code points of the pieces added so far: the next piece's offset
 
     def add(self, result: Restoration) -> int:
         """Count one piece; return its offset in the whole input."""
         offset = self.length
         self.words += count_words(result.text)
-        self.weight += edit_weight(result.edits)
+        self.evidence += result.spun_evidence
         self.length += len(result.text)
         return offset
 
     @property
     def score(self) -> float:
-        return density_score(self.weight, self.words)
+        return spun_score(self.evidence, self.words)
 
 
 def _escaped(text: str) -> str:

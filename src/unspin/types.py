@@ -129,6 +129,10 @@ class Restoration:
     edits: tuple[Edit, ...]
     spun_score: float
     signature: str
+    # The document's evidence of spinning, in log10 (``edits.site_evidence`` summed over
+    # the sites the decoder reads differently): what ``spun_score`` squashes, and what a
+    # document read in pieces adds up (``stream.Tally``).  Not part of the JSON form.
+    spun_evidence: float = 0.0
 
     def to_dict(self) -> dict:
         """The JSON form (``unspin.schema``)."""
