@@ -100,13 +100,13 @@ def restore(path, output_format, threshold, model, profile, errors, verbose, phr
 @SCORER
 @QUIET
 def detect(paths, model, profile, folder, errors, phrases, scorer, quiet):
-    """Print each document's spun score (0..1): PATH<TAB>score.
+    """Print each document's spun score (0..1; 0.5: as likely spun as not): PATH<TAB>score.
 
     With --profiles DIR each line goes on with the name of the profile the document fits
     best, or "none" when none fits, and that fit in bits (PATH<TAB>score<TAB>name<TAB>bits).
     With --phrases it then goes on with the count of suspected tortured phrases, followed by
     one line per phrase.  Each file is read in pieces (bounded memory); its score sums the
-    edits and words of all its pieces, and so does its fit.  A progress bar is drawn on
+    evidence and words of all its pieces, and so does its fit.  A progress bar is drawn on
     stderr when it is a terminal.  The score is the same with --phrases (restored without
     the phrase channel, as by default); the phrases come from a second restore of each piece
     with it (unspin.phrases.report).
