@@ -211,11 +211,28 @@ def without_encoder(samples: list, share: float = ENCODER_DROPOUT, seed: int = 0
              if e.neural is not None and rng.random() < share else e, right) for e, right in samples]
 
 
-def fit(restorer: Restorer, samples: list, sets: list, out: Path, lines: int) -> None:
+def neutral_features(patterns: str) -> frozenset[str]:
+    """The features named by comma-separated names or prefixes ending in "*"
+    ("relation_*,log10_share"); E: an unknown name or a prefix that matches none."""
+    chosen = set()
+    for pattern in (p.strip() for p in patterns.split(",") if p.strip()):
+        found = [name for name in FEATURES if name == pattern or (pattern.endswith("*") and name.startswith(pattern[:-1]))]
+        if not found:
+            raise SystemExit(f"--neutral: no feature matches {pattern!r}")
+        chosen.update(found)
+    return frozenset(chosen)
+
+
+def fit(restorer: Restorer, samples: list, sets: list, out: Path, lines: int,
+        neutral: frozenset[str] = frozenset()) -> None:
+    """Fit the trees; ``neutral`` features are held at 0 (the trees never split on them, and
+    the feature list stays the runtime's)."""
     samples = without_encoder(samples)
-    rows = [[features(e)[name] for name in FEATURES] for e, _ in samples]
+    rows = [[0.0 if name in neutral else features(e)[name] for name in FEATURES] for e, _ in samples]
     labels = [right for _, right in samples]
     record = fitted_on(restorer, out, lines, sets)
+    if neutral:
+        record["neutral_features"] = sorted(neutral)
     model = {**fit_trees(rows, labels), "samples": len(samples), "right": int(sum(labels)), "fitted_on": record}
     print(f"{len(samples)} readings, {sum(labels)} right, {len(model['trees']['roots'])} trees, "
           f"families {', '.join(record['families'])}")
@@ -294,6 +311,8 @@ def main() -> None:
     parser.add_argument("--families", default=",".join(FAMILIES + (CLEAN,)),
                         help="families (and the clean set) to dump, comma-separated")
     parser.add_argument("--exclude", default="", help="families to leave out of the fit (comma-separated)")
+    parser.add_argument("--neutral", default="", help="fit: features held at 0, names or prefixes* "
+                        "(comma-separated), e.g. relation_* for trees that do not read the relation's name")
     parser.add_argument("--modes", default=",".join(MODES), help="modes to dump or fit on (comma-separated: "
                         + ", ".join(MODES) + "; fit with document,corpus where the profile sets were not "
                         "dumped: profile evidence then reads as a document's own, evidence.features.SOURCE_VALUES)")
@@ -324,7 +343,7 @@ def main() -> None:
             fit_profile(samples, families_of, sets, args.out, args.lofo, DATA)
         else:
             samples, sets = read_dumps(args.dumps, exclude, modes)
-            fit(restorer, samples, sets, args.out, args.lines)
+            fit(restorer, samples, sets, args.out, args.lines, neutral_features(args.neutral))
 
 
 if __name__ == "__main__":
