@@ -114,3 +114,21 @@ def test_calibration_restorer_refuses_trees_fitted_for_another_lm():
     restorer = Restorer(lm=ArpaModel(TINY / "lm.arpa"))  # the bundled trees are fitted for a 5-gram LM
     with pytest.raises(UnspinError, match="E021"):
         restorer.restore("He was successful Seoul.")
+
+
+def test_calibration_fit_can_hold_features_neutral():
+    """scripts/calibrate.py fit --neutral: names and prefixes, refused when they match nothing."""
+    import importlib.util
+    from pathlib import Path
+
+    from unspin.evidence import FEATURES
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "calibrate.py"
+    spec = importlib.util.spec_from_file_location("calibrate_script", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    chosen = module.neutral_features("relation_*, log10_share")
+    assert chosen == {name for name in FEATURES if name.startswith("relation_")} | {"log10_share"}
+    assert module.neutral_features("") == frozenset()
+    with pytest.raises(SystemExit):
+        module.neutral_features("relation_nonesuch")
