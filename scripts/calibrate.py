@@ -41,6 +41,7 @@ import json
 import random
 import lzma
 import sys
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -223,17 +224,29 @@ def neutral_features(patterns: str) -> frozenset[str]:
     return frozenset(chosen)
 
 
+def balanced_weights(families_of: list[str]) -> list[float]:
+    """A weight per sample such that every family's samples weigh the same in all (their mean
+    weight is 1): the wordnet family's three rates do not outweigh the others."""
+    counts = Counter(families_of)
+    return [len(families_of) / (len(counts) * counts[family]) for family in families_of]
+
+
 def fit(restorer: Restorer, samples: list, sets: list, out: Path, lines: int,
-        neutral: frozenset[str] = frozenset()) -> None:
+        neutral: frozenset[str] = frozenset(), families_of: list[str] | None = None, **tree_options) -> None:
     """Fit the trees; ``neutral`` features are held at 0 (the trees never split on them, and
-    the feature list stays the runtime's)."""
+    the feature list stays the runtime's); with ``families_of``, every family weighs the same;
+    ``tree_options`` go to ``fit_trees`` (min_samples_leaf, l2_regularization)."""
     samples = without_encoder(samples)
     rows = [[0.0 if name in neutral else features(e)[name] for name in FEATURES] for e, _ in samples]
     labels = [right for _, right in samples]
     record = fitted_on(restorer, out, lines, sets)
     if neutral:
         record["neutral_features"] = sorted(neutral)
-    model = {**fit_trees(rows, labels), "samples": len(samples), "right": int(sum(labels)), "fitted_on": record}
+    weights = balanced_weights(families_of) if families_of is not None else None
+    if weights is not None or tree_options:
+        record["fit_options"] = {"balanced_families": weights is not None, **tree_options}
+    model = {**fit_trees(rows, labels, sample_weight=weights, **tree_options), "samples": len(samples),
+             "right": int(sum(labels)), "fitted_on": record}
     print(f"{len(samples)} readings, {sum(labels)} right, {len(model['trees']['roots'])} trees, "
           f"families {', '.join(record['families'])}")
     out.mkdir(parents=True, exist_ok=True)
@@ -311,6 +324,9 @@ def main() -> None:
     parser.add_argument("--families", default=",".join(FAMILIES + (CLEAN,)),
                         help="families (and the clean set) to dump, comma-separated")
     parser.add_argument("--exclude", default="", help="families to leave out of the fit (comma-separated)")
+    parser.add_argument("--balance", action="store_true", help="fit: every family's readings weigh the same")
+    parser.add_argument("--min-leaf", type=int, help="fit: fewest readings in a leaf (default 20)")
+    parser.add_argument("--l2", type=float, help="fit: L2 regularisation of the leaves (default 0)")
     parser.add_argument("--neutral", default="", help="fit: features held at 0, names or prefixes* "
                         "(comma-separated), e.g. relation_* for trees that do not read the relation's name")
     parser.add_argument("--modes", default=",".join(MODES), help="modes to dump or fit on (comma-separated: "
@@ -342,8 +358,11 @@ def main() -> None:
             samples, sets, families_of = read_dumps(args.dumps, exclude, modes, with_family=True)
             fit_profile(samples, families_of, sets, args.out, args.lofo, DATA)
         else:
-            samples, sets = read_dumps(args.dumps, exclude, modes)
-            fit(restorer, samples, sets, args.out, args.lines, neutral_features(args.neutral))
+            samples, sets, families_of = read_dumps(args.dumps, exclude, modes, with_family=True)
+            options = {key: value for key, value in (("min_samples_leaf", args.min_leaf),
+                                                     ("l2_regularization", args.l2)) if value is not None}
+            fit(restorer, samples, sets, args.out, args.lines, neutral_features(args.neutral),
+                families_of if args.balance else None, **options)
 
 
 if __name__ == "__main__":

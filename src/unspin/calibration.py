@@ -121,14 +121,18 @@ def check(data: dict, path: Path, lm_order: int | None = None) -> None:
 
 
 def fit_trees(rows: list[list[float]], labels: list[bool], iterations: int = 300, max_leaf_nodes: int = 31,
-              max_depth: int = 8, format: str = FORMAT, names: tuple[str, ...] = FEATURES) -> dict:
+              max_depth: int = 8, format: str = FORMAT, names: tuple[str, ...] = FEATURES,
+              min_samples_leaf: int = 20, l2_regularization: float = 0.0,
+              sample_weight: list[float] | None = None) -> dict:
     """Fit gradient-boosted trees (scikit-learn, build time only); the JSON-ready model
     (``format`` and ``names``: another model's, such as the phrase model's)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     model = HistGradientBoostingClassifier(max_iter=iterations, learning_rate=0.1, max_leaf_nodes=max_leaf_nodes,
-                                           max_depth=max_depth, random_state=0)
-    model.fit(np.asarray(rows, dtype=np.float64), np.asarray(labels, dtype=bool))
+                                           max_depth=max_depth, min_samples_leaf=min_samples_leaf,
+                                           l2_regularization=l2_regularization, random_state=0)
+    model.fit(np.asarray(rows, dtype=np.float64), np.asarray(labels, dtype=bool),
+              sample_weight=None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64))
     return export_trees(model, format, names)
 
 
