@@ -102,6 +102,8 @@ def test_browser_page_restores_pasted_text(site, browser):
         gauge = page.get_by_role("meter", name="Spun score")
         assert float(gauge.get_attribute("aria-valuenow")) == \
             pytest.approx(expected["spun_score"], abs=0.01)
+        verdict = "likely spun" if expected["spun_score"] >= 0.5 else "likely not spun"
+        assert gauge.locator("#gauge-verdict").inner_text() == verdict
 
         # details on click: proposed original, accept with the button
         edits.first.click()

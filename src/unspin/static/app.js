@@ -110,6 +110,8 @@ function setGauge(score) {
   $("gauge-value").setAttribute("stroke-dasharray", `${(score * 100).toFixed(1)} 100`);
   $("gauge-value").style.setProperty("--c", score);
   $("gauge-number").textContent = score.toFixed(2);
+  // 0.5: as likely spun as not (the score is a probability at even odds; unspin.edits)
+  $("gauge-verdict").textContent = score >= 0.5 ? "likely spun" : "likely not spun";
 }
 
 function slice(a, b) { return state.points.slice(a, b).join(""); }
