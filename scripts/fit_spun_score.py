@@ -114,7 +114,7 @@ def fit(rows: list[dict]) -> dict:
     clean = [row for row in rows if not row["spun"]]
     per_word = sum(row["evidence"] for row in clean) / sum(row["words"] for row in clean)
     usable = [row for row in rows if row["words"] > 0]
-    x = [(row["evidence"] - per_word * row["words"]) / math.sqrt(row["words"]) for row in usable]
+    x = [edits.excess(row["evidence"], row["words"], per_word) for row in usable]
     bias, slope = fit_logistic(x, [row["spun"] for row in usable])
     return {"CLEAN_EVIDENCE_PER_WORD": round(per_word, 5), "SCORE_BIAS": round(bias, 4),
             "SCORE_SLOPE": round(slope, 4)}
@@ -123,10 +123,8 @@ def fit(rows: list[dict]) -> dict:
 def report(rows: list[dict], constants: dict) -> dict:
     """ROC AUC per family and rate, and the share of documents called spun (score >= 0.5)."""
     def score(row: dict) -> float:
-        if row["words"] == 0:
-            return 0.0
-        excess = (row["evidence"] - constants["CLEAN_EVIDENCE_PER_WORD"] * row["words"]) / math.sqrt(row["words"])
-        return 1.0 / (1.0 + math.exp(-(constants["SCORE_BIAS"] + constants["SCORE_SLOPE"] * excess)))
+        return edits.spun_score(row["evidence"], row["words"], constants["SCORE_BIAS"], constants["SCORE_SLOPE"],
+                                constants["CLEAN_EVIDENCE_PER_WORD"])
 
     clean = [score(row) for row in rows if not row["spun"]]
     found = {"clean": {"documents": len(clean), "called_spun": round(sum(s >= 0.5 for s in clean) / len(clean), 4)}}

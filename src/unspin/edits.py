@@ -90,21 +90,25 @@ def site_evidence(keep: float) -> float:
     return min(SITE_EVIDENCE_CAP, -math.log10(max(keep, 10.0 ** -SITE_EVIDENCE_CAP)))
 
 
-def excess(evidence: float, words: int) -> float:
-    """The evidence beyond what clean text of ``words`` words shows, in units of sqrt(words):
-    a sum over words grows as the square root of their number in clean text and linearly in
-    spun text, so a long clean page does not drift towards "spun"."""
-    return (evidence - CLEAN_EVIDENCE_PER_WORD * words) / math.sqrt(words)
+def excess(evidence: float, words: int, per_word: float = CLEAN_EVIDENCE_PER_WORD) -> float:
+    """The evidence beyond what clean text of ``words`` words shows (``per_word`` a word), in
+    units of sqrt(words): clean text's excess is noise whose spread grows as sqrt(words), a
+    spun text's grows linearly, so a long clean page scores as a short one and a long spun
+    page higher."""
+    return (evidence - per_word * words) / math.sqrt(words)
 
 
-def spun_score(evidence: float, words: int, bias: float = SCORE_BIAS, slope: float = SCORE_SLOPE) -> float:
-    """How likely a document of ``words`` words whose sites sum to ``evidence`` is spun, 0..1.
+def spun_score(evidence: float, words: int, bias: float = SCORE_BIAS, slope: float = SCORE_SLOPE,
+               per_word: float = CLEAN_EVIDENCE_PER_WORD) -> float:
+    """How likely a document of ``words`` words whose sites sum to ``evidence`` is spun, 0..1
+    (0.5: as likely as not, at even odds).
 
     The one definition of the score: a document read in pieces sums both over its pieces
-    (``stream.Tally``).  Every site counts, not only the confident edits: at a spin rate of
-    0.1 most spun paragraphs have no edit above the threshold, but their sites still stand out.
+    (``stream.Tally``); scripts/fit_spun_score.py scores its fits with it.  Every site counts,
+    not only the confident edits: at a spin rate of 0.1 many spun paragraphs have no edit
+    above the threshold, but their sites still stand out.
     """
     if words == 0:
         return 0.0
-    logit = bias + slope * excess(evidence, words)
+    logit = bias + slope * excess(evidence, words, per_word)
     return round(1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit)))), 4)
