@@ -39,6 +39,21 @@ def paragraphs(split: str, limit: int | None = None, corpus: Path | None = None)
     return found[:limit]
 
 
+def documents_of_words(split: str, words: int, count: int, corpus: Path | None = None) -> list[str]:
+    """The first ``count`` documents of at least ``words`` words of an eval split: consecutive
+    paragraphs joined by newlines (``words`` 1: each paragraph its own document)."""
+    found, page, size = [], [], 0
+    for line in paragraphs(split, None, corpus):
+        page.append(line)
+        size += len(line.split())
+        if size >= words:
+            found.append("\n".join(page))
+            page, size = [], 0
+            if len(found) == count:
+                break
+    return found
+
+
 def paragraphs_of_words(split: str, words: int, corpus: Path | None = None) -> list[str]:
     """The first paragraphs of an eval split adding up to at least ``words`` words."""
     chosen, count = [], 0

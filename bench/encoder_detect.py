@@ -22,17 +22,18 @@ import random
 import sys
 from pathlib import Path
 
-from common import SEED, paragraphs  # also puts src/ on the path
+from common import SEED, documents_of_words  # also puts src/ on the path
 
 from unspin.evaluate import roc_auc  # noqa: E402
 from unspin.passes import chunks  # noqa: E402
 from unspin.registry import families, scorers  # noqa: E402
 from unspin.restorer import Restorer  # noqa: E402
 from unspin.simulate import spin  # noqa: E402
+from unspin.stream import count_words  # noqa: E402
 from unspin.textio import write_atomic  # noqa: E402
+from unspin.tokenize import is_word, tokenize  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "encoder_detect.json"
-from unspin.tokenize import is_word, tokenize  # noqa: E402
 
 
 def encoder_score(encoder, text: str) -> float:
@@ -47,24 +48,10 @@ def encoder_score(encoder, text: str) -> float:
     return sum(words) / len(words) if words else 0.0
 
 
-def pages_of(split: str, words: int, count: int) -> list[str]:
-    """``count`` documents of at least ``words`` words: consecutive paragraphs, one per line."""
-    found, page, size = [], [], 0
-    for text in paragraphs(split):
-        page.append(text)
-        size += len(text.split())
-        if size >= words:
-            found.append("\n".join(page))
-            page, size = [], 0
-            if len(found) == count:
-                break
-    return found
-
-
 def edits_only(restoration, text: str) -> float:
     """The spun score before 2026-12-06, up to a monotone squash: the density of the
     confident edits (their summed confidence per word), blind to every unsure site."""
-    words = sum(1 for token in tokenize(text).tokens if is_word(token.text))
+    words = count_words(text)
     weight = sum(edit.confidence for edit in restoration.edits if edit.relation != "article")
     return weight / words if words else 0.0
 
@@ -96,8 +83,7 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=0, help="documents of at least this many words")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
-    texts = paragraphs(args.split, args.paragraphs) if not args.words else pages_of(args.split, args.words,
-                                                                                  args.paragraphs)
+    texts = documents_of_words(args.split, args.words or 1, args.paragraphs)
     restorer = Restorer(scorer="ngram")
     encoder = scorers.get("neural").load(args.encoder) if args.encoder else None
     restored = [restorer.restore(t) for t in texts]

@@ -43,7 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BENCH, RATE, pages, paragraphs, paragraphs_of_words  # noqa: E402
+from common import BENCH, RATE, documents_of_words, pages, paragraphs  # noqa: E402
 from families_bench import restorer_without, scores  # noqa: E402
 from unspin.evaluate import words  # noqa: E402
 from unspin.evidence import Agreement  # noqa: E402
@@ -140,7 +140,7 @@ def speed(spun_pages: list[str], held_out: list[str] | None = None, restorer: Re
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "pages.jsonl"
         source.write_text("".join(json.dumps({"text": page}) + "\n" for page in spun_pages), encoding="utf-8")
-        for round_ in range(rounds):
+        for _round in range(rounds):
             for workers in (1, 2):
                 load = [round(x, 2) for x in os.getloadavg()]
                 command = [sys.executable, "-c", "from unspin.cli import main; main()", "learn", str(source),
@@ -150,9 +150,10 @@ def speed(spun_pages: list[str], held_out: list[str] | None = None, restorer: Re
                 seconds = time.perf_counter() - began
                 found.setdefault(f"runs_{workers}", []).append(
                     {"seconds": round(seconds, 2), "load_average_before": load})
-                best = min(run["seconds"] for run in found[f"runs_{workers}"])
-                found[f"words_per_second_{workers}"] = round(found["words"] / best, 1)
-                found[f"words_per_second_per_worker_{workers}"] = round(found["words"] / best / workers, 1)
+        for workers in (1, 2):
+            best = min(run["seconds"] for run in found[f"runs_{workers}"])
+            found[f"words_per_second_{workers}"] = round(found["words"] / best, 1)
+            found[f"words_per_second_per_worker_{workers}"] = round(found["words"] / best / workers, 1)
         if held_out:
             found["restore"] = restore_speed(restorer or Restorer(), held_out, read(Path(folder) / "learned-1.tsv"))
     return found
@@ -181,15 +182,7 @@ def attribution(profiles: dict, split: str, documents: int, min_words: int = ATT
     """Documents of >= ``min_words`` words (news paragraphs joined; 1: each paragraph on its
     own) attributed among the five base profiles."""
     chosen = {name: profiles[name] for name in BASE_FAMILIES if name in profiles}
-    texts = paragraphs_of_words(split, max(min_words, 100) * documents * 2)
-    docs, page, size = [], [], 0
-    for text in texts:
-        page.append(text)
-        size += len(text.split())
-        if size >= min_words:
-            docs.append("\n".join(page))
-            page, size = [], 0
-    docs = docs[:documents]
+    docs = documents_of_words(split, min_words, documents)
     found = {"profiles": list(chosen), "documents_per_spinner": len(docs), "min_words": min_words,
              "mean_words": round(sum(len(doc.split()) for doc in docs) / max(1, len(docs)), 1), "spinners": {}}
     right = total = 0

@@ -237,7 +237,8 @@ def fit(restorer: Restorer, samples: list, sets: list, out: Path, lines: int,
     the feature list stays the runtime's); with ``families_of``, every family weighs the same;
     ``tree_options`` go to ``fit_trees`` (min_samples_leaf, l2_regularization)."""
     samples = without_encoder(samples)
-    rows = [[0.0 if name in neutral else features(e)[name] for name in FEATURES] for e, _ in samples]
+    rows = [[0.0 if name in neutral else values[name] for name in FEATURES]
+            for values in (features(e) for e, _ in samples)]
     labels = [right for _, right in samples]
     record = fitted_on(restorer, out, lines, sets)
     if neutral:

@@ -42,8 +42,8 @@ from unspin.data import CALIBRATION_HOLDOUT as HOLDOUT  # noqa: E402
 from unspin.evaluate import roc_auc  # noqa: E402
 from unspin.restorer import Restorer  # noqa: E402
 from unspin.simulate import spin  # noqa: E402
+from unspin.stream import count_words  # noqa: E402
 from unspin.textio import write_atomic  # noqa: E402
-from unspin.tokenize import is_word, tokenize  # noqa: E402
 from unspin.training.examples import own_families  # noqa: E402
 
 FIT_LINES = 1500  # as scripts/calibrate.py: the first 1,500 held-out lines fit, the rest validate
@@ -66,8 +66,7 @@ def observations(restorer: Restorer, texts: list[str], names: tuple[str, ...], s
     """(label, words, evidence) for each text clean and spun by each family at each rate."""
     found = []
     for i, text in enumerate(texts):
-        words = sum(1 for token in tokenize(text).tokens if is_word(token.text))
-        found.append({"family": "clean", "rate": 0.0, "spun": 0, "words": words,
+        found.append({"family": "clean", "rate": 0.0, "spun": 0, "words": count_words(text),
                       "evidence": restorer.restore(text).spun_evidence})
     for name in names:
         for rate in RATES:
@@ -75,8 +74,7 @@ def observations(restorer: Restorer, texts: list[str], names: tuple[str, ...], s
                 gold = spin(text, name, seed + i, rate)
                 if not gold.edits:
                     continue
-                words = sum(1 for token in tokenize(gold.spun).tokens if is_word(token.text))
-                found.append({"family": name, "rate": rate, "spun": 1, "words": words,
+                found.append({"family": name, "rate": rate, "spun": 1, "words": count_words(gold.spun),
                               "evidence": restorer.restore(gold.spun).spun_evidence})
             print(f"{name} at {rate}: {len(found)} documents so far", flush=True)
     return found

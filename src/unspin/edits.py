@@ -87,7 +87,7 @@ SCORE_SLOPE = 6.8695
 def site_evidence(keep: float) -> float:
     """What one site says for spinning: -log10 of the posterior of its words as they stand
     against the decoder's readings, capped (an odd name or a typo is not a spun document)."""
-    return min(SITE_EVIDENCE_CAP, -math.log10(max(keep, 10.0 ** -SITE_EVIDENCE_CAP)))
+    return -math.log10(max(keep, 10.0 ** -SITE_EVIDENCE_CAP))
 
 
 def excess(evidence: float, words: int, per_word: float = CLEAN_EVIDENCE_PER_WORD) -> float:
