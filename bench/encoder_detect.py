@@ -24,6 +24,7 @@ from pathlib import Path
 
 from common import SEED, documents_of_words  # also puts src/ on the path
 
+from unspin.batch import FLAG_SCORE  # noqa: E402
 from unspin.evaluate import roc_auc  # noqa: E402
 from unspin.passes import chunks  # noqa: E402
 from unspin.registry import families, scorers  # noqa: E402
@@ -34,6 +35,8 @@ from unspin.textio import write_atomic  # noqa: E402
 from unspin.tokenize import is_word, tokenize  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "encoder_detect.json"
+# the old score reached batch.FLAG_SCORE (0.5) at 1.5 confident edits per 100 words
+OLD_FLAG_DENSITY = 0.015
 
 
 def encoder_score(encoder, text: str) -> float:
@@ -74,6 +77,12 @@ def paired_interval(spun: list[tuple], clean: list[tuple], resamples: int = 1000
     return [round(differences[int(0.025 * resamples)], 4), round(differences[int(0.975 * resamples) - 1], 4)]
 
 
+def flagged(scored: list[tuple]) -> dict:
+    """Shares of (document, new score, old density) rows that each score calls spun."""
+    return {"flagged": round(sum(row[1] >= FLAG_SCORE for row in scored) / len(scored), 4),
+            "flagged_before": round(sum(row[2] >= OLD_FLAG_DENSITY for row in scored) / len(scored), 4)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--encoder", type=Path, help="a folder with encoder.onnx, .vocab, .json")
@@ -94,7 +103,7 @@ def main() -> None:
               "signature": restorer.signature,
               "columns": {"restorer": "the spun score", "edits_only": "the score before 2026-12-06 (confident "
                           "edits only)", "difference_interval": "restorer - edits_only, paired bootstrap, 95%"},
-              "families": {}}
+              "clean": flagged(clean), "families": {}}
     for name in families.names():
         # a paragraph the spinner left as it was (no word it rewrites) is not a spun document
         golds = [(i, gold) for i, gold in enumerate(spin(t, name, SEED, args.rate) for t in texts) if gold.edits]
@@ -105,7 +114,7 @@ def main() -> None:
         row = {"documents": len(spun),
                "restorer": round(roc_auc([s[1] for s in spun], [c[1] for c in clean]), 4),
                "edits_only": round(roc_auc([s[2] for s in spun], [c[2] for c in clean]), 4),
-               "difference_interval": paired_interval(spun, clean)}
+               "difference_interval": paired_interval(spun, clean), **flagged(spun)}
         if encoder is not None:
             row["encoder"] = round(roc_auc([encoder_score(encoder, g.spun) for _i, g in golds], clean_encoder), 4)
             row["encoder_trained_on_it"] = name in encoder.families

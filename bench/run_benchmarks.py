@@ -325,17 +325,23 @@ def render_detection(data: dict) -> list[str]:
              "ROC AUC of the spun score; `edits only` is the score it replaced (the density of confident edits); "
              "the interval is that of the difference (paired bootstrap over documents, 95%). The score's three "
              "constants were fitted on the own families only (`scripts/fit_spun_score.py`).", "",
-             "| family | documents | spun score AUC | edits only (before) | difference [95%] |"
-             + (" encoder (CPU run, not shipped) |" if encoder else ""), "|---|---:|---:|---:|---:|" + ("---:|" if encoder else "")]
+             "| family | documents | spun score AUC | edits only (before) | difference [95%] | flagged (before) |"
+             + (" encoder (CPU run, not shipped) |" if encoder else ""),
+             "|---|---:|---:|---:|---:|---:|" + ("---:|" if encoder else "")]
     for name, row in data["families"].items():
         low, high = row["difference_interval"]
         line = (f"| {name} | {row['documents']} | **{row['restorer']:.3f}** | {row['edits_only']:.3f} | "
-                f"{row['restorer'] - row['edits_only']:+.3f} [{low:+.3f}, {high:+.3f}] |")
+                f"{row['restorer'] - row['edits_only']:+.3f} [{low:+.3f}, {high:+.3f}] | "
+                + (f"{row['flagged']:.0%} ({row['flagged_before']:.0%}) |" if "flagged" in row else " |"))
         if "encoder" in row:
             line += f" {row['encoder']:.3f}{'' if row.get('encoder_trained_on_it') else ' (unseen)'} |"
         lines.append(line)
     worst = min(data["families"].items(), key=lambda item: item[1]["restorer"])
     met = "yes" if worst[1]["restorer"] >= DETECTION_TARGET else "**no**"
+    if "clean" in data:
+        lines += ["", f"Flagged: the share of documents scored >= 0.5 (what `unspin batch` counts as spun; before: the "
+                  f"old score's 0.5). The same documents clean: {data['clean']['flagged']:.1%} flagged "
+                  f"({data['clean']['flagged_before']:.1%} before)."]
     lines += ["", f"Target (issue 12, at rate 0.1, every family): ROC AUC >= {DETECTION_TARGET}; lowest "
               f"{worst[1]['restorer']:.3f} ({worst[0]}): {met}.", ""]
     return lines
