@@ -2,6 +2,7 @@
 profile, safety on clean text, attribution and --update."""
 
 import gzip
+import math
 
 import pytest
 from conftest import TINY
@@ -11,6 +12,7 @@ from unspin.lm import ArpaModel
 from unspin.profiles import FORMAT, Profile, Word, read, write
 from unspin.profiles.attribution import attribute, fits, load_folder
 from unspin.profiles.fileformat import dumps, loads
+from unspin.profiles.profile import FALSE_SUSPECTS, MISSING_FLOOR, OTHER_UNSEEN
 from unspin.profiles.learning import (Observations, Reading, Record, SiteArrays, difference, estimate, expectation,
                                       maximise)
 from unspin.restorer import Restorer
@@ -162,6 +164,36 @@ def test_profiles_fit_reads_phrases_for_attribution_but_the_gate_reads_words():
     words = tokenize("It was successful the city, successful the end.")
     assert profile.fit(words) == pytest.approx(sum(profile.contributions(words, phrases=False).values()))
     assert profile.view(words) is not None
+
+
+def test_profiles_gate_weighs_words_another_spinner_wrote():
+    # a spinner seen over many pages: "successful" for "in" and "home" for "house", each
+    # word of its dictionary seen spun many times (little missing mass), "said" never spun
+    words = {"successful": Word(60.0, 0.0, {("in",): 60.0}), "home": Word(50.0, 10.0, {("house",): 40.0}),
+             "in": Word(20.0, 20.0), "said": Word(80.0, 80.0), "rare": Word(1.0, 0.0, {("odd",): 1.0})}
+    profile = Profile(words)
+    assert profile.missing_mass == pytest.approx(1 / 101)  # one word seen spun once, of 101 spun
+    document = tokenize("It was successful the city, successful the end.")
+    fit = sum(profile.contributions(document, phrases=False).values())
+    assert fit > 8
+    per_word = math.log2(OTHER_UNSEEN / MISSING_FLOOR)  # the missing mass is under the floor
+    # the words the generic channel restores: this spinner's own cost nothing ...
+    assert profile.unexplained_bits(["successful", "successful", "home"]) == 0.0
+    assert profile.view(document, lambda: ["successful", "successful"]) is not None
+    # ... another spinner's (a word never seen spun, "said", or never seen) count against the fit
+    assert profile.unexplained_bits(["said", "mentioned"]) == pytest.approx(2 * per_word)
+    # beyond the few a generic pass restores in any text (FALSE_SUSPECTS per lowercase word)
+    free = FALSE_SUSPECTS * 7
+    assert profile.unexplained_bits(["said", "mentioned"], free) == pytest.approx((2 - free) * per_word)
+    assert profile.unexplained_bits([], free) == 0.0
+    closing = math.floor((fit - 4.0) / per_word + free) + 1  # just enough to bring the fit under 4 bits
+    assert profile.view(document, lambda: ["mentioned"] * closing) is None
+    assert profile.view(document, lambda: ["mentioned"] * (closing - 1)) is not None
+    # pages too few to say what the spinner's dictionary lacks: no penalty
+    few = Profile({"successful": Word(2.0, 0.0, {("in",): 2.0}), "home": Word(1.0, 0.0, {("house",): 1.0})})
+    assert few.missing_mass >= OTHER_UNSEEN and few.unexplained_bits(["mentioned"] * 10) == 0.0
+    # the suspects are asked for only when the words fit
+    assert profile.view(tokenize("It was the city."), lambda: pytest.fail("asked")) is None
 
 
 def test_profiles_learned_profile_restores_held_out_text_better(restorer, learned):

@@ -21,6 +21,7 @@ from unspin.decode import best_path, posteriors
 from unspin.evidence import Agreement, DocumentFacts, Evidence, document_facts, readings
 from unspin.evidence.neural import assess
 from unspin.lm import LanguageModel
+from unspin.profiles.profile import eligible
 from unspin.tokenize import is_word, sentences
 from unspin.topics import Topics
 from unspin.types import Arc, Candidate, Document, Site, observed
@@ -59,6 +60,11 @@ def chunks(document) -> list[tuple[int, int]]:
         for cut in range(begin, end, MAX_SENTENCE_TOKENS):
             ranges.append((cut, min(end, cut + MAX_SENTENCE_TOKENS)))
     return ranges
+
+
+def pieces(document) -> list[tuple]:
+    """The document's tokens cut into the pieces the passes decode (``chunks``)."""
+    return [document.tokens[b:e] for b, e in chunks(document)]
 
 
 def decode_sentence(tokens, lm, table, params, beam_size):
@@ -115,7 +121,7 @@ def proposals(document, lm: LanguageModel, table: ReadingTable, settings,
     replaces the generic channel of its lowercase words with the learned one and has every
     occurrence of a word it reads as spun read again."""
     if profile is not None:
-        profile = profile.view(document)  # None: a profile never touches text it does not fit
+        profile = fitting_view(profile, document, lm, table, settings)  # None: it does not fit
     facts, decoded = decode(document, lm, table, settings, topics, profile)
     also = corpus.totals.keys() if corpus is not None else profile.also(document) if profile is not None else ()
     changed = changed_sites(decoded, lm, also)
@@ -128,6 +134,24 @@ def proposals(document, lm: LanguageModel, table: ReadingTable, settings,
     for site in changed:
         yield Proposal(site.tokens, site.arc.begin, site.arc.end, site.keep,
                        readings(site, facts, agreement, neural=view, profile=profile))
+
+
+def fitting_view(profile, document: Document, lm: LanguageModel, table: ReadingTable, settings):
+    """``profile``'s view of the document (``Profile.view``), or None where it does not fit.
+    Its rival is another spinner: the gate reads what a generic first pass restores
+    (lowercase words only: profiles are learned on those) and counts the words the profile
+    has never seen spun against it, so a spinner that shares a few words with this one
+    does not open its profile (bench/NOTES.md)."""
+
+    def suspects() -> list[str]:
+        found = []
+        for tokens in pieces(document):
+            for arc in first_pass_path(tokens, lm, table, settings, None):
+                if arc.candidate.relation != "keep" and eligible(tokens[arc.begin]):
+                    found.append(observed(tokens, arc))
+        return found
+
+    return profile.view(document, suspects)
 
 
 def gather(documents, lm: LanguageModel, table: ReadingTable, settings) -> Agreement:
@@ -153,18 +177,14 @@ def decode(document: Document, lm: LanguageModel, table: ReadingTable, settings,
     pooled evidence.  Pass two decodes with both (and phrase arcs when ``settings.phrases``).
     Both read lowercase words with ``profile``'s channel when given."""
     lexicon = table.lexicon
-    pieces = [document.tokens[b:e] for b, e in chunks(document)]
+    parts = pieces(document)
     spinnable = sum(1 for t in document.tokens if is_word(t.text) and lexicon.is_replacement(t.norm))
     rate = settings.spin_rate
     pairs: Counter = Counter()
     bonus: dict = {}
     if rate is None:
-        # a cheaper first pass: it only has to count restorations
-        params = ChannelParams(PRIOR_RATE, max(4, settings.max_candidates // FIRST_PASS_SHARE), {}, context=False,
-                               phrases=False, profile=profile)
-        for tokens in pieces:
-            _arcs, path, _states = decode_sentence(tokens, lm, table, params, max(2, settings.beam_size // 2))
-            for arc in path:
+        for tokens in parts:
+            for arc in first_pass_path(tokens, lm, table, settings, profile):
                 if arc.candidate.relation != "keep":
                     pairs[(observed(tokens, arc), arc.candidate.words)] += 1
         rate = estimate_rate(spinnable, sum(pairs.values()))
@@ -172,7 +192,15 @@ def decode(document: Document, lm: LanguageModel, table: ReadingTable, settings,
     facts = document_facts(document, lexicon, lm, rate, pairs, topics)
     params = ChannelParams(rate, settings.max_candidates, bonus, facts.present, phrases=settings.phrases,
                            profile=profile)
-    return facts, [Decoded(tokens, *decode_sentence(tokens, lm, table, params, settings.beam_size)) for tokens in pieces]
+    return facts, [Decoded(tokens, *decode_sentence(tokens, lm, table, params, settings.beam_size)) for tokens in parts]
+
+
+def first_pass_path(tokens, lm: LanguageModel, table: ReadingTable, settings, profile) -> list[Arc]:
+    """The first pass's best path over one piece: a cheaper decode (the prior spin rate, a
+    quarter of the candidates, words only, half the beam) that only has to count."""
+    params = ChannelParams(PRIOR_RATE, max(4, settings.max_candidates // FIRST_PASS_SHARE), {}, context=False,
+                           phrases=False, profile=profile)
+    return decode_sentence(tokens, lm, table, params, max(2, settings.beam_size // 2))[1]
 
 
 def changed_sites(decoded: list[Decoded], lm: LanguageModel, also) -> list[Site]:
