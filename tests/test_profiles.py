@@ -194,6 +194,10 @@ def test_profiles_gate_weighs_words_another_spinner_wrote():
     assert few.missing_mass >= OTHER_UNSEEN and few.unexplained_bits(["mentioned"] * 10) == 0.0
     # the suspects are asked for only when the words fit
     assert profile.view(tokenize("It was the city."), lambda: pytest.fail("asked")) is None
+    # the verdict says why
+    view, use = profile.weigh(document, lambda: ["mentioned"] * closing)
+    assert view is None and not use.used and use.unexplained == closing and use.fit == pytest.approx(fit)
+    assert "another spinner" in use.describe() and f"{closing} restored words" in use.describe()
 
 
 def test_profiles_learned_profile_restores_held_out_text_better(restorer, learned):
@@ -207,8 +211,15 @@ def test_profiles_learned_profile_restores_held_out_text_better(restorer, learne
 def test_profiles_profile_adds_no_edits_on_clean_text(restorer, learned):
     with_profile = restorer.with_profile(learned)
     for text in CLEAN:
-        assert with_profile.restore(text).edits == restorer.restore(text).edits
+        result = with_profile.restore(text)
+        assert result.edits == restorer.restore(text).edits
         assert learned.fit(tokenize(text)) < 4.0  # clean text does not fit the spinner's profile
+        use = result.profile_use  # and the result says so
+        assert use.name == "site-a" and not use.used and use.fit < 4.0 and use.unexplained is None
+        assert "not used" in use.describe()
+    assert restorer.restore(CLEAN[0]).profile_use is None  # no profile, no verdict
+    use = with_profile.restore(HELD_OUT).profile_use
+    assert use.used and use.fit > 4.0 and use.unexplained is not None and "used:" in use.describe()
 
 
 def test_profiles_update_equals_learning_from_all_pages(restorer):
@@ -290,6 +301,11 @@ def test_profiles_cli_learn_update_show_restore_detect_batch(tmp_path):
     out = run("restore", "--model", TINY, "--profile", profile, "-v", data=spun)
     assert out.returncode == 0, out.stderr
     assert out.stdout == RESTORED.encode() and b"|profile:site-a+" in out.stderr
+    assert b"note: profile site-a: used: the document's words fit it by" in out.stderr  # -v: each piece
+    out = run("restore", "--model", TINY, "--profile", profile, data=CLEAN[1].encode())
+    assert out.returncode == 0 and out.stdout == CLEAN[1].encode()
+    assert b"note: profile site-a: not used: the document's words fit it by" in out.stderr
+    assert b"restored without it." in out.stderr
 
     (tmp_path / "spun.txt").write_bytes(spun + b" The home is successful the zone. He was successful Seoul.")
     (tmp_path / "clean.txt").write_text("It is a good house in the city.", encoding="utf-8")

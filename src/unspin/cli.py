@@ -53,7 +53,9 @@ def restore(path, output_format, threshold, model, profile, errors, verbose, phr
     """Restore spun text from PATH (or - for standard input) and print it.
 
     A progress bar is drawn on stderr when it is a terminal and stdout is not (the restored
-    text itself shows the progress on a terminal).
+    text itself shows the progress on a terminal).  With --profile, stderr says when the text
+    (or a piece of a long one) does not fit the profile and was restored without it; with
+    --verbose, whether each piece used it.
     """
     from unspin.progress import Bar, size_of, wanted
     from unspin.render import render_diff
@@ -65,10 +67,13 @@ def restore(path, output_format, threshold, model, profile, errors, verbose, phr
         restorer.chosen_profile()  # a profile learned with another model fails here, before any output
         out = sys.stdout
         document = JsonDocument() if output_format == "json" else None
+        uses = []
         with Bar("restoring", size_of(path), wanted(quiet) and not out.isatty()) as bar:
             for text in read_text(path, errors=errors):
                 result = restorer.restore(text)
                 bar.advance(len(text.encode("utf-8", "replace")))
+                if result.profile_use is not None:
+                    uses.append(result.profile_use)
                 if document is not None:  # one Restoration for the whole input, offsets from its start
                     document.add(result)
                     continue
@@ -80,6 +85,11 @@ def restore(path, output_format, threshold, model, profile, errors, verbose, phr
         if document is not None:
             document.write(out, restorer.signature)
             out.flush()
+        for number, use in enumerate(uses):
+            if verbose or not use.used:
+                where = f"piece {number + 1} of {len(uses)}: " if len(uses) > 1 else ""
+                click.echo(f"note: {where}{use.describe()}" + ("" if use.used else "; restored without it."),
+                           err=True)
         if verbose:
             click.echo(restorer.signature, err=True)
     except UnspinError as error:

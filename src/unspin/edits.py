@@ -14,7 +14,7 @@ from unspin.calibration import Calibration
 from unspin.candidates import ReadingTable
 from unspin.evidence import Agreement
 from unspin.lm import LanguageModel
-from unspin.passes import Proposal, looks_english, proposals
+from unspin.passes import Proposal, fitting_view, looks_english, proposals
 from unspin.surface import article_edits, match_case, reason
 from unspin.tokenize import is_word, tokenize
 from unspin.topics import Topics
@@ -29,7 +29,8 @@ def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, si
     words = sum(1 for t in document.tokens if is_word(t.text))
     if not looks_english(document):
         return Restoration(text, text, (), 0.0, signature)
-    found = list(proposals(document, lm, table, settings, topics, corpus, neural=neural, profile=profile))
+    view, use = fitting_view(profile, document, lm, table, settings) if profile is not None else (None, None)
+    found = list(proposals(document, lm, table, settings, topics, corpus, neural=neural, profile=view))
     scores = iter(calibration.confidences([e for p in found for _c, e in p.readings if e is not None]))
     edits: list[Edit] = []
     for proposal in found:
@@ -41,7 +42,7 @@ def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, si
     edits = without_overlaps(sorted(edits + article_edits(text, document, edits), key=lambda e: e.start))
     restored = apply_edits(text, edits)
     evidence = sum(site_evidence(proposal.keep) for proposal in found)
-    return Restoration(text, restored, tuple(edits), spun_score(evidence, words), signature, evidence)
+    return Restoration(text, restored, tuple(edits), spun_score(evidence, words), signature, evidence, use)
 
 
 def without_overlaps(edits: list[Edit]) -> list[Edit]:

@@ -117,11 +117,9 @@ def proposals(document, lm: LanguageModel, table: ReadingTable, settings,
     ``corpus``, anywhere in the corpus that ``gather`` read).  With ``neural`` (a loaded
     encoder), its reading scores and detection join the evidence (one pass per document).
 
-    ``profile`` (a ``profiles.Profile``), when the document fits it (``Profile.view``),
-    replaces the generic channel of its lowercase words with the learned one and has every
-    occurrence of a word it reads as spun read again."""
-    if profile is not None:
-        profile = fitting_view(profile, document, lm, table, settings)  # None: it does not fit
+    ``profile`` (a ``profiles.DocumentView``: ``fitting_view``, where the document fits a
+    profile) replaces the generic channel of its lowercase words with the learned one and has
+    every occurrence of a word it reads as spun read again."""
     facts, decoded = decode(document, lm, table, settings, topics, profile)
     also = corpus.totals.keys() if corpus is not None else profile.also(document) if profile is not None else ()
     changed = changed_sites(decoded, lm, also)
@@ -137,7 +135,8 @@ def proposals(document, lm: LanguageModel, table: ReadingTable, settings,
 
 
 def fitting_view(profile, document: Document, lm: LanguageModel, table: ReadingTable, settings):
-    """``profile``'s view of the document (``Profile.view``), or None where it does not fit.
+    """``profile``'s view of the document, or None where it does not fit, and the verdict
+    (``Profile.weigh``: a ``types.ProfileUse``).
     Its rival is another spinner: the gate reads what a generic first pass restores
     (lowercase words only: profiles are learned on those) and counts the words the profile
     has never seen spun against it, so a spinner that shares a few words with this one
@@ -151,7 +150,7 @@ def fitting_view(profile, document: Document, lm: LanguageModel, table: ReadingT
                     found.append(observed(tokens, arc))
         return found
 
-    return profile.view(document, suspects)
+    return profile.weigh(document, suspects)
 
 
 def gather(documents, lm: LanguageModel, table: ReadingTable, settings) -> Agreement:

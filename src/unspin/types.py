@@ -121,6 +121,32 @@ class Edit:
 
 
 @dataclass(frozen=True, slots=True)
+class ProfileUse:
+    """Whether a restore read one document with its spinner profile, and why
+    (``Profile.weigh``): the document's lowercase words fit the spinner by ``fit`` bits
+    against unspun text; where that passes the ``gate``, the ``unexplained`` words a generic
+    pass restores there, which the profile has never seen spun, count ``against`` bits (None:
+    not counted, the words alone do not pass); it is ``used`` when what is left passes."""
+
+    name: str
+    used: bool
+    fit: float
+    gate: float
+    unexplained: int | None = None
+    against: float = 0.0
+
+    def describe(self) -> str:
+        fit = f"the document's words fit it by {self.fit:.1f} bits"
+        if self.unexplained is None:
+            return f"profile {self.name}: not used: {fit}, not more than {self.gate:g}"
+        words = f"{self.unexplained} restored word{'s' if self.unexplained != 1 else ''} it never saw spun"
+        if self.used:
+            return f"profile {self.name}: used: {fit}; {words} count {self.against:.1f} bits against it"
+        return (f"profile {self.name}: not used: {fit}, but {words} count {self.against:.1f} bits against it "
+                f"(another spinner's words?)")
+
+
+@dataclass(frozen=True, slots=True)
 class Restoration:
     """Result of one call: applying ``edits`` to ``text`` gives ``restored_text``."""
 
@@ -133,6 +159,8 @@ class Restoration:
     # the sites the decoder reads differently): what ``spun_score`` squashes, and what a
     # document read in pieces adds up (``stream.Tally``).  Not part of the JSON form.
     spun_evidence: float = 0.0
+    # With a spinner profile: whether it was used for this document (not in the JSON form).
+    profile_use: ProfileUse | None = None
 
     def to_dict(self) -> dict:
         """The JSON form (``unspin.schema``)."""

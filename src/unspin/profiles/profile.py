@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 from unspin.evidence import Agreement
 from unspin.tokenize import is_word
+from unspin.types import ProfileUse
 
 SMOOTHING = 3.0  # pseudo-occurrences of the generic channel in every original's estimate
 FIT_SMOOTHING = 1.0  # added to both counts of a word's fit
@@ -230,6 +231,10 @@ class Profile:
         return sum(self.contributions(document).values())
 
     def view(self, document, suspects=None) -> "DocumentView | None":
+        """``weigh``'s view alone."""
+        return self.weigh(document, suspects)[0]
+
+    def weigh(self, document, suspects=None) -> "tuple[DocumentView | None, ProfileUse]":
         """The profile as one document may use it, or None when the document does not fit
         it (its words' fit at most MIN_FIT bits).  A word whose own occurrences carry the fit
         over MIN_FIT is read with the generic channel: no word licenses its own change.
@@ -244,13 +249,18 @@ class Profile:
         contributions = self.contributions(document, phrases=False)
         fit = sum(contributions.values())
         if fit <= MIN_FIT:
-            return None
+            return None, ProfileUse(self.name, False, fit, MIN_FIT)
+        unexplained, against = 0, 0.0
         if suspects is not None:
             words = sum(1 for token in document.tokens if eligible(token))
-            fit -= self.unexplained_bits(suspects(), free=FALSE_SUSPECTS * words)
-            if fit <= MIN_FIT:
-                return None
-        return DocumentView(self, fit, frozenset(w for w, c in contributions.items() if fit - c <= MIN_FIT))
+            suspected = suspects()
+            unexplained = self.unexplained(suspected)
+            against = self.unexplained_bits(suspected, free=FALSE_SUSPECTS * words)
+        use = ProfileUse(self.name, fit - against > MIN_FIT, fit, MIN_FIT, unexplained, against)
+        if not use.used:
+            return None, use
+        net = fit - against
+        return DocumentView(self, net, frozenset(w for w, c in contributions.items() if net - c <= MIN_FIT)), use
 
     @property
     def missing_mass(self) -> float:
@@ -270,10 +280,12 @@ class Profile:
         per_word = math.log2(OTHER_UNSEEN / max(self.missing_mass, MISSING_FLOOR))
         if per_word <= 0:
             return 0.0
+        return per_word * max(0.0, self.unexplained(suspects) - free)
+
+    def unexplained(self, suspects) -> int:
+        """How many of ``suspects`` (words, one per occurrence) the pages never show spun."""
         words = self.words
-        unexplained = sum(1 for text in suspects
-                          if (words[text].spun if text in words else 0.0) < EXPLAINED_MASS)
-        return per_word * max(0.0, unexplained - free)
+        return sum(1 for text in suspects if (words[text].spun if text in words else 0.0) < EXPLAINED_MASS)
 
     def also(self, document) -> set[str]:
         """The document's words that the profile reads as spun at least ALSO_SHARE of the
