@@ -254,7 +254,8 @@ def main() -> None:
     results = {"command": "python " + " ".join(["bench/profiles_bench.py"] + sys.argv[1:]),
                "date": datetime.date.today().isoformat(), "signature": restorer.signature, "split": args.split,
                "paragraphs": len(texts), "rate": RATE, "page_words": args.page_words, "sizes": sizes,
-               "workers": args.workers, "targets": TARGETS, "families": {}}
+               "workers": args.workers, "targets": TARGETS, "families": {},
+               **({"profiles_from": str(args.profiles_from)} if args.profiles_from else {})}
     profiles = {}
     golds_of = {}
     for name in names:
@@ -382,7 +383,9 @@ def render(data: dict) -> list[str]:
              "restores, which a stored profile has never seen). Learning finds readings no channel holds "
              "(`unspin.profiles.discovery`), and readings restored with a profile get their confidence from the "
              "profile confidence model (`profile_confidence.json`; with `--lofo`, the one fitted without the "
-             "family). F0.5 per edit [95% paired-bootstrap interval]; per site in the second table.", "",
+             "family). F0.5 per edit [95% paired-bootstrap interval]; per site in the second table."
+             + (f" The profiles are read from `{data['profiles_from']}`, as an earlier run with `--save` learned "
+                "them; the learning speeds and corpus mode are that run's." if data.get("profiles_from") else ""), "",
              "| family | none | " + " | ".join(f"{size} pages: profile / corpus mode" for size in sizes)
              + " |", "|---|---:|" + "---:|" * len(sizes)]
     for name, row in data["families"].items():
