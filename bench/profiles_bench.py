@@ -105,6 +105,7 @@ def learning_curve(name: str, restorer: Restorer, scorer: Restorer, texts: list[
     corpus = Agreement(corpus=True).merge(restorer.gather(spun)) if corpus_mode and saved is None else None
     for size in sizes:
         new = spun_pages[learned:size]
+        before = saved[1]["sizes"][str(size)] if saved is not None else None  # that run's entry
         if saved is None:
             profile, seconds = timed(restorer.learn, new, workers=workers, update=profile, name=f"{name}-{size}")
         else:
@@ -116,12 +117,12 @@ def learning_curve(name: str, restorer: Restorer, scorer: Restorer, texts: list[
         restored, restore_seconds = timed(lambda: [with_profile.restore(text) for text in spun])
         entry = {"pages": size, "words": profile.header["words"], "readings": profile.statistics()["entries"],
                  "iterations": profile.header["learned"][-1]["iterations"],
-                 "learn_words_per_second": (round(word_count(new) / seconds, 1) if seconds is not None
-                                            else saved[1]["sizes"][str(size)]["learn_words_per_second"]),
+                 "learn_words_per_second": (round(word_count(new) / seconds, 1) if before is None
+                                            else before["learn_words_per_second"]),
                  "profile": scores(golds, restored),
                  "profile_words_per_second": round(word_count(spun) / restore_seconds, 1)}
-        if saved is not None and "corpus" in saved[1]["sizes"][str(size)]:
-            entry["corpus"] = saved[1]["sizes"][str(size)]["corpus"]
+        if before is not None and "corpus" in before:
+            entry["corpus"] = before["corpus"]
         elif corpus_mode:
             corpus.merge(restorer.gather(new))
             entry["corpus"] = scores(golds, [scorer.with_corpus(corpus).restore(text) for text in spun])

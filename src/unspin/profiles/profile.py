@@ -252,14 +252,12 @@ class Profile:
             return None, ProfileUse(self.name, False, fit, MIN_FIT)
         unexplained, against = 0, 0.0
         if suspects is not None:
-            words = sum(1 for token in document.tokens if eligible(token))
-            suspected = suspects()
-            unexplained = self.unexplained(suspected)
-            against = self.unexplained_bits(suspected, free=FALSE_SUSPECTS * words)
-        use = ProfileUse(self.name, fit - against > MIN_FIT, fit, MIN_FIT, unexplained, against)
+            unexplained = self.unexplained(suspects())
+            against = self._bits_against(unexplained, FALSE_SUSPECTS * sum(map(eligible, document.tokens)))
+        net = fit - against
+        use = ProfileUse(self.name, net > MIN_FIT, fit, MIN_FIT, unexplained, against)
         if not use.used:
             return None, use
-        net = fit - against
         return DocumentView(self, net, frozenset(w for w, c in contributions.items() if net - c <= MIN_FIT)), use
 
     @property
@@ -277,10 +275,11 @@ class Profile:
         """Bits against this spinner for the suspected words it has never seen spun, beyond
         the ``free`` ones a generic pass restores in any text: log2(OTHER_UNSEEN / missing
         mass) each (0 when the pages are too few to say)."""
+        return self._bits_against(self.unexplained(suspects), free)
+
+    def _bits_against(self, unexplained: int, free: float) -> float:
         per_word = math.log2(OTHER_UNSEEN / max(self.missing_mass, MISSING_FLOOR))
-        if per_word <= 0:
-            return 0.0
-        return per_word * max(0.0, self.unexplained(suspects) - free)
+        return per_word * max(0.0, unexplained - free) if per_word > 0 else 0.0
 
     def unexplained(self, suspects) -> int:
         """How many of ``suspects`` (words, one per occurrence) the pages never show spun."""
