@@ -9,7 +9,8 @@ is known about the reading give that probability (unspin.phrases.PHRASE_FEATURES
   how much more common it is than the run, the channel shares of the changed pieces, how
   many pieces changed, stayed, were re-inflected or are WordNet links (the others come from
   Moby alone); a logistic regression over these alone is the channel's gate (it keeps
-  GATE_KEEPS of the right readings) and, weighted, part of the reading's prior;
+  GATE_KEEPS of the right readings) and, weighted, part of the reading's prior.  The gate is
+  fitted on the readings decoded with no gate, the trees on those decoded with the new one;
 * the decoding (PHRASE_CONTEXT): the reading's posterior, the kept words' posterior, the
   document's spin rate, the topic fit, how much commoner the restored words are.
 
@@ -155,6 +156,14 @@ def main() -> None:
     news = (corpus_paragraphs("abc_news.txt.xz", args.news, skip=5_000)
             + corpus_paragraphs("wmt_news.txt.xz", args.news, skip=5_000))
     golds += [spin(text, ("wordnet", "thesaurus")[i % 2], seed=i, rate=0.25) for i, text in enumerate(news)]
+    # The gate is fitted on every reading the channel can make (the gate off), so that a refit
+    # does not see only what the last gate let through (each refit would drop GATE_KEEPS of
+    # what the last one kept); the trees, on the readings the new gate lets into the lattice.
+    channel = restorer.phrase_channel
+    channel.gate, channel._matches = None, {}
+    everything = examples(restorer, golds)
+    gate = fit_gate([x for x, _y, _t in everything], [y for _x, y, _t in everything])
+    channel.gate, channel._matches = (gate["intercept"], tuple(gate["weights"]), gate["least"]), {}
     data = examples(restorer, golds)
     if args.dump:
         with open(args.dump, "w", encoding="utf-8") as handle:
@@ -165,13 +174,14 @@ def main() -> None:
     x = [features for features, _y, _t in data]
     y = [right for _x, right, _t in data]
     out = {**fit_trees(x, y, iterations=ITERATIONS, max_leaf_nodes=LEAVES, max_depth=DEPTH, format=PHRASE_FORMAT,
-                       names=PHRASE_FEATURES), "gate": fit_gate(x, y)}
+                       names=PHRASE_FEATURES), "gate": gate}
     path = args.out / PHRASES_MODEL
     partial = path.with_name(path.name + ".part")
     partial.write_text(json.dumps(out) + "\n", encoding="utf-8")
     os.replace(partial, path)
     update_manifest(args.out, PHRASES_MODEL, {
         "format": PHRASE_FORMAT, "examples": len(y), "right": sum(y),
+        "gate_examples": len(everything), "gate_right": sum(1 for _x, y_, _t in everything if y_),
         "model": f"scikit-learn HistGradientBoostingClassifier ({ITERATIONS} trees, {LEAVES} leaves, depth {DEPTH}) "
                  "as flat arrays",
         "fitted_on": [f"{min(args.rows, len(rows))} fit rows of shared/tortured/train.tsv (bench/tortured_split.py) "

@@ -132,3 +132,62 @@ def test_edits_spun_score_fit_recovers_a_known_logistic():
     constants = module.fit(rows)
     assert constants["CLEAN_EVIDENCE_PER_WORD"] == pytest.approx(0.02, abs=0.002)
     assert constants["SCORE_SLOPE"] > 0 and module.report(rows, constants)["clean"]["called_spun"] < 0.1
+
+
+# ---------------------------------------------------------------- the written form of an edit
+
+def _span(text):
+    from unspin.tokenize import tokenize
+
+    return tokenize(text).tokens
+
+
+@pytest.mark.parametrize("text, words, kept", [
+    ("Brent early", ("brent", "crude"), (1, 2, 1, 0)),  # the name is left as it stands
+    ("current account shortage", ("current", "account", "deficit"), (2, 3, 2, 0)),
+    ("in order to", ("to",), (0, 3, 0, 0)),  # one word for three: nothing to trim
+    ("Treasury department Secretary", ("treasury", "secretary"), (1, 3, 1, 0)),  # at least one word stays
+    ("profound learning", ("deep", "learning"), (0, 1, 0, 1)),
+])
+def test_edits_trim_the_words_a_reading_repeats(text, words, kept):
+    from unspin.edits import trimmed
+
+    tokens = _span(text)
+    assert trimmed(tokens, 0, len(tokens), words) == kept
+
+
+@pytest.mark.parametrize("text, words, written", [
+    ("Vi States", ("six", "nations"), "Six Nations"),  # word by word
+    ("game Society", ("club",), "Club"),  # a later capital: the name stays a name
+    ("Union United states", ("north", "america"), "North America"),
+    ("polite help", ("civil", "service"), "civil service"),
+    ("department Secretary", ("secretary",), "Secretary"),  # the text's own spelling
+    ("Greater london", ("london",), "London"),  # a lowercase word of the span is not copied
+    ("He or she", ("she",), "She"),
+    ("NEW STATES", ("new", "nations"), "NEW NATIONS"),
+])
+def test_edits_write_readings_in_the_case_of_the_text(text, words, written):
+    from unspin.edits import written as write
+
+    assert write(words, _span(text), text) == written
+
+
+def test_edits_a_reading_that_repeats_a_word_edits_only_the_change():
+    from unspin.edits import choose_edit
+    from unspin.passes import Proposal
+    from unspin.restorer import Settings
+    from unspin.types import Candidate
+
+    text = "Oil prices rose as Brent early fell."
+    tokens = _span(text)
+    begin = next(i for i, t in enumerate(tokens) if t.text == "Brent")
+    term = Candidate(("brent", "crude"), "phrase_term", -2.0, "brent crude")
+    keep = Candidate(("brent", "early"), "keep", -0.1)
+    other = Candidate(("brent", "oil"), "phrase_term", -3.0, "brent oil")
+    far = Candidate(("light", "crude"), "phrase_term", -3.0, "light crude")
+    proposal = Proposal(tokens, begin, begin + 2, 0.1, ())
+    edit = choose_edit(text, proposal, [(term, 0.9), (keep, 0.1), (other, 0.05), (far, 0.01)], Settings())
+    assert (edit.spun, edit.restored) == ("early", "crude")
+    assert text[edit.start : edit.end] == "early"
+    # alternatives are readings of the same word; one that changes "Brent" too is not
+    assert [a.restored for a in edit.alternatives] == ["early", "oil"]

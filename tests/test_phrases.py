@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from unspin.candidates import ChannelParams
@@ -47,13 +49,22 @@ def channel() -> PhraseChannel:
 
 
 def readings(channel: PhraseChannel, text: str) -> dict[str, str]:
-    """Spun span -> restored words of every phrase arc over ``text``."""
+    """Spun run -> restored term of every phrase arc over ``text`` (the arc covers only the
+    words the term changes; ``term_around`` gives back the whole run)."""
     tokens = tokenize(text).tokens
     found = {}
     for begin in range(len(tokens)):
         for arc in channel.arcs(tokens, begin, PARAMS):
-            found[" ".join(t.text for t in tokens[arc.begin : arc.end])] = " ".join(arc.candidate.words)
+            first, last, words = channel.term_around(tokens, arc.begin, arc.end, arc.candidate.words)
+            found[" ".join(t.text for t in tokens[first:last])] = " ".join(words)
     return found
+
+
+def cores(channel: PhraseChannel, text: str) -> dict[str, str]:
+    """Spun tokens -> restored words of every phrase arc over ``text``."""
+    tokens = tokenize(text).tokens
+    return {" ".join(t.text for t in tokens[arc.begin : arc.end]): " ".join(arc.candidate.words)
+            for begin in range(len(tokens)) for arc in channel.arcs(tokens, begin, PARAMS)}
 
 
 def test_inventory_counts_and_following_words():
@@ -84,6 +95,31 @@ def test_inventory_reads_its_file(tmp_path):
 def test_phrases_restore_terms(channel, spun, restored):
     found = readings(channel, f"We used {spun} here.")
     assert found.get(spun) == restored
+
+
+def test_phrases_arcs_cover_only_the_words_they_change(channel):
+    # "neural" is left as it stands: the arc reads "organization" alone, keep arcs read "neural"
+    assert cores(channel, "We used neural organization here.") == {"organization": "network"}
+    assert cores(channel, "We used irregular timberlands here.") == {"irregular timberlands": "random forests"}
+    assert cores(channel, "We used west financial institution here.") == {"financial institution": "bank"}
+
+
+def test_phrases_lattice_keeps_one_arc_per_reading(channel):
+    # the word channel and the phrase channel both read "profound" as "deep": one arc, the
+    # priors of the two derivations summed
+    from unspin.candidates import ReadingTable, lattice
+
+    tokens = tokenize("We used profound learning here.").tokens
+    table = ReadingTable(WORDNET, WordsKnown(KNOWN), phrases=channel)
+    params = ChannelParams(0.1, 40, {}, phrases=True, context=False)
+    deep = [a for a in lattice(tokens, table, params)[2] if a.candidate.words == ("deep",)]
+    alone = [a for a in lattice(tokens, table, ChannelParams(0.1, 40, {}, context=False))[2]
+             if a.candidate.words == ("deep",)]
+    phrase = [a for a in channel.arcs(tokens, 2, params) if a.candidate.words == ("deep",)]
+    assert len(deep) == 1 and len(alone) == 1 and len(phrase) == 1
+    a, b = alone[0].candidate.log10_prior, phrase[0].candidate.log10_prior
+    assert deep[0].candidate.log10_prior == pytest.approx(math.log10(10 ** a + 10 ** b))
+    assert deep[0].candidate.relation == ("phrase_term" if b > a else alone[0].candidate.relation)
 
 
 def test_phrases_keep_clean_terms(channel):
@@ -119,6 +155,7 @@ def test_phrases_arcs_carry_the_term_facts(channel):
 
     arc = channel.arcs(tokenize("profound learning").tokens, 0, PARAMS)[0]
     assert arc.candidate.relation == "phrase_term" and arc.candidate.original == "deep learning"
+    assert (arc.begin, arc.end, arc.candidate.words) == (0, 1, ("deep",))
     assert len(arc.candidate.facts) == len(PHRASE_STATIC)
 
 

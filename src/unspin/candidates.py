@@ -8,6 +8,7 @@ probability q(r | w) (its share of w's channel rows); otherwise it is kept.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from dataclasses import dataclass
@@ -356,7 +357,7 @@ def log10_keep(token: Token, lexicon: Lexicon, params: ChannelParams) -> float:
 
 def lattice(tokens: tuple[Token, ...], table: ReadingTable, params: ChannelParams) -> list[list[Arc]]:
     """Arcs grouped by start position (positions are indices into ``tokens``); with
-    ``params.phrases``, the phrase channel's multi-word term arcs too."""
+    ``params.phrases``, the phrase channel's term arcs too (``with_reading``)."""
     if not params.phrases:
         return [[keep_arc(position, token, table.lexicon, params)] + spun_arcs(tokens, position, table, params)
                 for position, token in enumerate(tokens)]
@@ -364,5 +365,25 @@ def lattice(tokens: tuple[Token, ...], table: ReadingTable, params: ChannelParam
     if phrases is None:
         raise UnspinError("E030", "phrase arcs were asked for, but the reading table has no phrase channel "
                           "(Restorer(phrases=True) attaches it)")
-    return [[keep_arc(position, token, table.lexicon, params)] + spun_arcs(tokens, position, table, params)
-            + phrases.arcs(tokens, position, params) for position, token in enumerate(tokens)]
+    grouped = [[keep_arc(position, token, table.lexicon, params)] + spun_arcs(tokens, position, table, params)
+               for position, token in enumerate(tokens)]
+    for position in range(len(tokens)):
+        for arc in phrases.arcs(tokens, position, params):
+            with_reading(grouped[arc.begin], arc)
+    return grouped
+
+
+def with_reading(arcs: list[Arc], arc: Arc) -> None:
+    """Add ``arc`` to the arcs of its start, or, when an arc there already reads the same
+    tokens as the same words (the word channel and the phrase channel found one reading),
+    keep one arc for it: the more likely derivation's, with the two priors summed (the
+    reading's probability is that of either way of writing it)."""
+    key = (arc.end, arc.candidate.words)
+    for index, held in enumerate(arcs):
+        if (held.end, held.candidate.words) == key and held.candidate.relation != "keep":
+            a, b = held.candidate.log10_prior, arc.candidate.log10_prior
+            both = max(a, b) + math.log10(1.0 + 10.0 ** -abs(a - b))
+            kept = arc if b > a else held
+            arcs[index] = Arc(kept.begin, kept.end, dataclasses.replace(kept.candidate, log10_prior=both))
+            return
+    arcs.append(arc)

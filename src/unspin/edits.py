@@ -55,23 +55,82 @@ def without_overlaps(edits: list[Edit]) -> list[Edit]:
 
 
 def choose_edit(text: str, proposal: Proposal, ranked, settings) -> Edit | None:
-    """The most confident reading that changes the text, with the others as alternatives."""
+    """The most confident reading that changes the text, with the others as alternatives.
+
+    A multi-word reading that repeats the span's first or last words ("Brent early" ->
+    "Brent crude") edits only what it changes ("early" -> "crude"): the words it keeps stay
+    as the text writes them, case included."""
     tokens = proposal.tokens
-    first, last = tokens[proposal.begin], tokens[proposal.end - 1]
-    spun = text[first.start : last.end]
     chosen = next(((c, p) for c, p in ranked if c.relation != "keep"), None)
     if chosen is None:
         return None
     candidate, confidence = chosen
-    restored = match_case(" ".join(candidate.words), spun)
+    begin, end, head, tail = trimmed(tokens, proposal.begin, proposal.end, candidate.words)
+    first, last = tokens[begin], tokens[end - 1]
+    spun = text[first.start : last.end]
+    span = tokens[begin:end]
+    restored = written(candidate.words[head : len(candidate.words) - tail], span, spun)
     if restored == spun:
         return None
-    alternatives = tuple(
-        Alternative(match_case(" ".join(c.words), spun), round(p, 4), c.relation)
-        for c, p in ranked if c is not candidate
-    )[: settings.alternatives]
+    alternatives = []
+    for c, p in ranked:
+        if c is candidate:
+            continue
+        words = _inside(c.words, candidate.words, head, tail)
+        if words is not None:
+            alternatives.append(Alternative(written(words, span, spun), round(p, 4), c.relation))
     return Edit(first.start, last.end, spun, restored, round(confidence, 4), candidate.relation,
-                reason(spun, candidate), alternatives)
+                reason(spun, candidate), tuple(alternatives[: settings.alternatives]))
+
+
+def trimmed(tokens, begin: int, end: int, words: tuple[str, ...]) -> tuple[int, int, int, int]:
+    """The tokens [begin, end) less the leading and trailing ones that the reading ``words``
+    repeats as they stand (case aside), keeping at least one token and one word: (begin,
+    end, words dropped at the head, words dropped at the tail)."""
+    head = tail = 0
+    while (len(words) - head - tail > 1 and end - begin > 1
+           and tokens[begin].text.lower() == words[head].lower()):
+        begin, head = begin + 1, head + 1
+    while (len(words) - head - tail > 1 and end - begin > 1
+           and tokens[end - 1].text.lower() == words[len(words) - 1 - tail].lower()):
+        end, tail = end - 1, tail + 1
+    return begin, end, head, tail
+
+
+def _inside(words: tuple[str, ...], chosen: tuple[str, ...], head: int, tail: int) -> tuple[str, ...] | None:
+    """An alternative reading's words inside the chosen edit's trimmed span: None when it does
+    not repeat the words trimmed off the chosen reading (it is not a reading of that span)."""
+    if head + tail == 0:
+        return words
+    if len(words) <= head + tail:
+        return None
+    same = [a.lower() for a in words[:head]] == [b.lower() for b in chosen[:head]] and \
+        [a.lower() for a in words[len(words) - tail :]] == [b.lower() for b in chosen[len(chosen) - tail :]]
+    return words[head : len(words) - tail] if same else None
+
+
+def written(words: tuple[str, ...], span, spun: str) -> str:
+    """The reading as the text would write it.  A word the span already holds with capitals
+    keeps the span's spelling ("Secretary"); the others take the case of the token they replace when
+    the counts agree, else the first takes the first token's case and the rest are
+    capitalised when a later spun word is ("game Society" -> "Club", "Union United states"
+    -> "North America"), all upper case when the span is."""
+    texts = [t.text for t in span if is_word(t.text)] or [spun]
+    if len(words) == len(span) and len(span) > 1:
+        out = [match_case(word, token.text) for word, token in zip(words, span)]
+    elif len(texts) > 1 and all(t.isupper() and len(t) > 1 for t in texts):
+        out = [word.upper() for word in words]
+    else:
+        later = any(t[:1].isupper() for t in texts[1:])
+        out = [match_case(words[0], texts[0])] + [_capital(w) if later else w for w in words[1:]]
+        if len(words) == 1 and later:
+            out[0] = _capital(out[0])
+    surface = {t.text.lower(): t.text for t in span if not t.text.islower()}  # the capitals it has
+    return " ".join(surface.get(word.lower(), word) for word in out)
+
+
+def _capital(word: str) -> str:
+    return word[:1].upper() + word[1:]
 
 
 # The spun score: a logistic over the document's evidence of spinning beyond what clean text

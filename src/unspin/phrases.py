@@ -14,9 +14,13 @@ A term is proposed only when it is far more established than the run: the run ho
 adjacent word pair that the language model never saw (tortured phrases are new word
 pairs), the term is in the inventory MIN_TERM_COUNT times and at least 10**MIN_LOG10_RATIO
 times as often as the run, and a fitted gate over the match's facts (phrases.json,
-scripts/fit_phrases.py) finds it likely enough.  Its reading is a multi-word arc (relation
+scripts/fit_phrases.py) finds it likely enough.  Its reading is an arc (relation
 ``phrase_term``) in the decoder's lattice (second pass only: the first pass, which estimates
-the spin rate, reads words), so the language model weighs it against the word readings.  Its
+the spin rate, reads words), so the language model weighs it against the word readings.  The
+arc covers only the tokens the term changes ("profound learning" -> "deep learning" is the
+arc "profound" -> "deep"; the kept words are the keep arcs'), and where the word channel
+already reads those tokens as those words the lattice keeps one arc for both
+(``candidates.with_reading``).  Its
 prior follows the spinner's story with the document's own spin rate: each changed piece
 costs log10(rate) + SHARE_WEIGHT x log10 q(piece | term word) + CHANGED_LOG10, each kept word
 log10(1 - rate); GATE_WEIGHT x log10 P(right | facts) keeps doubtful terms from pushing the
@@ -239,6 +243,20 @@ class Match:
     min_log10_share: float  # the least likely changed piece
     inflected: int  # pieces read through a re-inflection
     wordnet: int  # changed pieces that the WordNet channel links (the others: Moby alone)
+    pieces: tuple[int, ...] = ()  # spun tokens read as each term word
+    same: tuple[bool, ...] = ()  # whether each term word is its piece as it stands
+
+    def core(self) -> tuple[int, int]:
+        """How many words the reading keeps as they stand at its head and at its tail (one
+        token each): "current account shortage" -> "current account deficit" changes only
+        "shortage", (2, 0).  At least one piece is left."""
+        head = 0
+        while head < len(self.pieces) - 1 and self.same[head] and self.pieces[head] == 1:
+            head += 1
+        tail = 0
+        while tail < len(self.pieces) - head - 1 and self.same[-1 - tail] and self.pieces[-1 - tail] == 1:
+            tail += 1
+        return head, tail
 
     def log10_prior(self, log10_spin: float, log10_keep: float) -> float:
         """The reading's channel prior at a document's spin rate."""
@@ -380,19 +398,22 @@ class PhraseChannel:
                         for key in keys:
                             option = chosen[key]
                             state = (position + size, f"{prefix} {key}" if prefix else key,
-                                     written + (option.word,), used + (option,), share + option.log10_share)
+                                     written + (option.word,), used + ((option, size),),
+                                     share + option.log10_share)
                             if head:
                                 self._emit(state, words, best, run_counts)
                             elif len(used) + 1 < MAX_TERM_WORDS:
                                 grown.append(state)
             if len(grown) > MAX_STATES:
-                grown.sort(key=lambda state: -state[4])
+                grown.sort(key=lambda state: (-state[4], state[1]))  # ties by the term: not by set order
                 del grown[MAX_STATES:]
             frontier = grown
-        return tuple(sorted(best.values(), key=lambda m: -(SHARE_WEIGHT * m.log10_share + math.log10(m.count))))
+        return tuple(sorted(best.values(),
+                            key=lambda m: (-(SHARE_WEIGHT * m.log10_share + math.log10(m.count)), m.term, m.words)))
 
     def _emit(self, state, words: tuple[str, ...], best: dict, run_counts: dict[int, int]) -> None:
-        end, term, written, used, share = state
+        end, term, written, pieces, share = state
+        used = tuple(option for option, _size in pieces)
         if written == words[:end]:
             return
         changed = [option for option in used if not option.same]
@@ -405,11 +426,13 @@ class PhraseChannel:
         if count < MIN_TERM_COUNT or math.log10(count / (run_count + 1)) < MIN_LOG10_RATIO:
             return
         held = best.get((end, written))
-        if held is not None and held.log10_share >= share:
+        if held is not None and (held.log10_share, term) >= (share, held.term):  # ties: the first term A-Z
             return
         match = Match(end, written, term, count, pmi, run_count, len(changed), len(used) - len(changed), share,
                       min(option.log10_share for option in changed), sum(option.inflected for option in used),
-                      sum(option.wordnet for option in changed))
+                      sum(option.wordnet for option in changed), tuple(size for _option, size in pieces),
+                      tuple(option.same and option.word == words[at] for (option, _size), at
+                            in zip(pieces, _starts(pieces))))
         if self.passes(match):
             best[(end, written)] = match
 
@@ -425,41 +448,91 @@ class PhraseChannel:
             hit = self._known[key] = self.lm.bigram_known(first, second)
         return not hit
 
-    def arcs(self, tokens: tuple[Token, ...], begin: int, params) -> list[Arc]:
-        """Phrase arcs starting at token ``begin`` (relation ``phrase_term``); ``params``
-        are the document's channel settings (its spin rate)."""
+    def _run(self, tokens: tuple[Token, ...], begin: int) -> tuple[tuple[str, ...], int | None]:
+        """The words of the run that starts at token ``begin`` (up to MAX_RUN_TOKENS, up to
+        punctuation or an acronym), and how many tokens reach its first new word pair (None:
+        no new pair, or a run that starts with a function word)."""
         if tokens[begin].norm in FUNCTION_WORDS:
-            return []  # terms begin with a content word
+            return (), None  # terms begin with a content word
         words: list[str] = []
-        first_new = None  # tokens up to and including the first new pair
+        first_new = None
         for token in tokens[begin : begin + MAX_RUN_TOKENS]:
             if not is_word(token.text) or (len(token.text) > 1 and token.text.isupper()):
                 break
             if words and first_new is None and self._new_pair(words[-1], token.norm):
                 first_new = len(words) + 1
             words.append(token.norm)
+        return tuple(words), first_new
+
+    def arcs(self, tokens: tuple[Token, ...], begin: int, params) -> list[Arc]:
+        """Phrase arcs for the terms read into the run that starts at token ``begin``
+        (relation ``phrase_term``); ``params`` are the document's channel settings (its spin
+        rate).  An arc covers only the tokens its term changes (``Match.core``): the words the
+        term keeps at its ends are left to the keep arcs, so that a restored word is one
+        reading however it was found and the edit is as small as the change.  An arc may
+        therefore start after ``begin``."""
+        words, first_new = self._run(tokens, begin)
         if first_new is None:
             return []
         log10_spin, log10_keep = params.log10_spin(False), params.log10_keep(False)
-        arcs: list[Arc] = []
+        best: dict[tuple[int, int, tuple[str, ...]], Arc] = {}
         per_span: dict[int, int] = {}
-        for match in self.matches(tuple(words)):
+        for match in self.matches(words):
             if match.length < first_new or per_span.get(match.length, 0) >= MAX_READINGS_PER_SPAN:
                 continue
             per_span[match.length] = per_span.get(match.length, 0) + 1
-            # the prior also says how likely the gate finds the reading, so that a doubtful term
-            # does not push the word readings of the run off the best path
-            prior = match.log10_prior(log10_spin, log10_keep)
-            if self.gate is not None:
-                prior -= GATE_WEIGHT * math.log10(1.0 + math.exp(-self.gate_logit(match)))
-            candidate = Candidate(match.words, PHRASE_TERM, prior, match.term, match.log10_share, static_facts(match))
-            arcs.append(Arc(begin, begin + match.length, candidate))
-        return arcs
+            arc = self._arc(match, begin, log10_spin, log10_keep)
+            key = (arc.begin, arc.end, arc.candidate.words)
+            if key not in best or best[key].candidate.log10_prior < arc.candidate.log10_prior:
+                best[key] = arc
+        return list(best.values())
+
+    def _arc(self, match: Match, begin: int, log10_spin: float, log10_keep: float) -> Arc:
+        """The arc of a term read into the run at token ``begin``: the words it changes, with
+        the reading's prior at the document's rate."""
+        prior = match.log10_prior(log10_spin, log10_keep)
+        if self.gate is not None:
+            # the prior also says how likely the gate finds the reading, so that a doubtful
+            # term does not push the word readings of the run off the best path
+            prior -= GATE_WEIGHT * math.log10(1.0 + math.exp(-self.gate_logit(match)))
+        head, tail = match.core()
+        prior -= (head + tail) * log10_keep  # the keep arcs of the words left as they stand count it
+        words = match.words[head : len(match.words) - tail]
+        candidate = Candidate(words, PHRASE_TERM, prior, match.term, match.log10_share, static_facts(match))
+        return Arc(begin + head, begin + match.length - tail, candidate)
+
+    def term_around(self, tokens: tuple[Token, ...], begin: int, end: int,
+                    words: tuple[str, ...]) -> tuple[int, int, tuple[str, ...]] | None:
+        """The whole term behind a phrase reading of tokens [begin, end) as ``words``: (its
+        first token, its end token, the term as restored), the likeliest (by the prior at
+        REPORT_RATE) where several terms give that reading; None if none does."""
+        log10_spin, log10_keep = math.log10(REPORT_RATE), math.log10(1.0 - REPORT_RATE)
+        best, found = -math.inf, None
+        for start in range(max(0, begin - MAX_RUN_TOKENS + 1), begin + 1):
+            run, first_new = self._run(tokens, start)
+            if first_new is None:
+                continue
+            for match in self.matches(run):
+                arc = self._arc(match, start, log10_spin, log10_keep)
+                if ((arc.begin, arc.end, arc.candidate.words) == (begin, end, words)
+                        and arc.candidate.log10_prior > best):
+                    best, found = arc.candidate.log10_prior, (start, start + match.length, match.words)
+        return found
+
+
+def _starts(pieces) -> list[int]:
+    """The first spun token of each piece, counted from the run's start."""
+    starts, at = [], 0
+    for _option, size in pieces:
+        starts.append(at)
+        at += size
+    return starts
 
 
 # ---------------------------------------------------------------- research-integrity report
 
 REPORT_THRESHOLD = 0.5  # a phrase reading at least this confident is reported as suspected
+REPORT_RATE = 0.1  # the spin rate at which the report weighs the terms that give one reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -499,7 +572,9 @@ class PhraseReport:
 
 
 def report(text: str, restorer=None, threshold: float = REPORT_THRESHOLD) -> PhraseReport:
-    """Each suspected tortured phrase of ``text`` with its likely term and confidence.
+    """Each suspected tortured phrase of ``text`` with its likely term and confidence.  A
+    restore edits only the words a term changes ("profound" -> "deep"); the report names the
+    whole run and term ("profound learning" -> "deep learning").
 
         unspin.phrases.report("The model relies on man-made intelligence.").phrases[0].term  # 'artificial intelligence'
     """
@@ -507,6 +582,22 @@ def report(text: str, restorer=None, threshold: float = REPORT_THRESHOLD) -> Phr
 
     restorer = restorer or default_restorer()
     result = restorer.restore(text, threshold=min(threshold, restorer.settings.threshold), phrases=True)
-    phrases = tuple(SuspectedPhrase(e.start, e.end, e.spun, e.restored, e.confidence)
-                    for e in result.edits if e.relation == PHRASE_TERM and e.confidence >= threshold)
-    return PhraseReport(phrases, sum(1 for t in tokenize(text).tokens if is_word(t.text)), result.signature)
+    tokens = tokenize(text).tokens
+    phrases = tuple(_suspected(text, tokens, edit, restorer.phrase_channel) for edit in result.edits
+                    if edit.relation == PHRASE_TERM and edit.confidence >= threshold)
+    return PhraseReport(phrases, sum(1 for t in tokens if is_word(t.text)), result.signature)
+
+
+def _suspected(text: str, tokens: tuple[Token, ...], edit, channel: PhraseChannel) -> SuspectedPhrase:
+    """The report's entry for one phrase edit: the whole run of the term it restores."""
+    begin = next((i for i, t in enumerate(tokens) if t.start == edit.start), None)
+    end = next((i + 1 for i, t in enumerate(tokens) if t.end == edit.end), None)
+    found = None
+    if begin is not None and end is not None:
+        found = channel.term_around(tokens, begin, end, tuple(edit.restored.lower().split()))
+    if found is None:
+        return SuspectedPhrase(edit.start, edit.end, edit.spun, edit.restored, edit.confidence)
+    first, last, _words = found
+    start, stop = tokens[first].start, tokens[last - 1].end
+    term = text[start : edit.start] + edit.restored + text[edit.end : stop]
+    return SuspectedPhrase(start, stop, text[start:stop], term, edit.confidence)
