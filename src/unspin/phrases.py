@@ -574,7 +574,9 @@ class PhraseReport:
 def report(text: str, restorer=None, threshold: float = REPORT_THRESHOLD) -> PhraseReport:
     """Each suspected tortured phrase of ``text`` with its likely term and confidence.  A
     restore edits only the words a term changes ("profound" -> "deep"); the report names the
-    whole run and term ("profound learning" -> "deep learning").
+    whole run and term ("profound learning" -> "deep learning").  A word edit counts too where
+    a term of the phrase channel gives the same reading there (the word channel and the term
+    found one reading: the lattice keeps one arc, under the likelier derivation's relation).
 
         unspin.phrases.report("The model relies on man-made intelligence.").phrases[0].term  # 'artificial intelligence'
     """
@@ -583,19 +585,23 @@ def report(text: str, restorer=None, threshold: float = REPORT_THRESHOLD) -> Phr
     restorer = restorer or default_restorer()
     result = restorer.restore(text, threshold=min(threshold, restorer.settings.threshold), phrases=True)
     tokens = tokenize(text).tokens
-    phrases = tuple(_suspected(text, tokens, edit, restorer.phrase_channel) for edit in result.edits
-                    if edit.relation == PHRASE_TERM and edit.confidence >= threshold)
+    found = (_suspected(text, tokens, edit, restorer.phrase_channel) for edit in result.edits
+             if edit.confidence >= threshold and edit.relation != "article")
+    phrases = tuple(phrase for phrase in found if phrase is not None)
     return PhraseReport(phrases, sum(1 for t in tokens if is_word(t.text)), result.signature)
 
 
-def _suspected(text: str, tokens: tuple[Token, ...], edit, channel: PhraseChannel) -> SuspectedPhrase:
-    """The report's entry for one phrase edit: the whole run of the term it restores."""
+def _suspected(text: str, tokens: tuple[Token, ...], edit, channel: PhraseChannel) -> SuspectedPhrase | None:
+    """The report's entry for one edit: the whole run of the term it restores; a phrase edit
+    whose term is not found again stands for itself; None for a word edit that no term gives."""
     begin = next((i for i, t in enumerate(tokens) if t.start == edit.start), None)
     end = next((i + 1 for i, t in enumerate(tokens) if t.end == edit.end), None)
     found = None
     if begin is not None and end is not None:
         found = channel.term_around(tokens, begin, end, tuple(edit.restored.lower().split()))
     if found is None:
+        if edit.relation != PHRASE_TERM:
+            return None
         return SuspectedPhrase(edit.start, edit.end, edit.spun, edit.restored, edit.confidence)
     first, last, _words = found
     start, stop = tokens[first].start, tokens[last - 1].end
