@@ -195,7 +195,31 @@ def render_families(data: dict) -> list[str]:
               f"{data['clean_false_per_1000']} false edits per 1,000 words (shipped trees). The README's real "
               f"sample: {sample['words_right']} of {sample['words']} words right "
               f"({'complete' if sample['complete'] else 'not complete'}): \"{sample['restored']}\"", ""]
-    return lines + render_baseline(data) + render_family_targets(data)
+    return lines + render_with_phrases(data) + render_baseline(data) + render_family_targets(data)
+
+
+def render_with_phrases(data: dict) -> list[str]:
+    """The same benchmark with the phrase channel on (bench/families_phrases.json), where it was
+    run on the same texts: what `--phrases` gives and costs on each family."""
+    path = HERE / "families_phrases.json"
+    if not path.exists():
+        return []
+    on = json.loads(path.read_text(encoding="utf-8"))
+    if (on["split"], on["paragraphs"], on["rate"], on["seed"]) != (data["split"], data["paragraphs"], data["rate"],
+                                                                   data["seed"]):
+        return []
+    lines = [f"With the phrase channel on (`{on['command']}`, off by default; for science text): ", "",
+             "| family | F0.5 per edit, off | on | F0.5 per site, off | on | false/1k unspun, off | on |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, row in data["families"].items():
+        other = on["families"].get(name)
+        if other is not None:
+            cells = [f05_with_interval(r, mode) for mode in ("per_edit", "per_site") for r in (row, other)]
+            lines.append(f"| {name} | {' | '.join(cells)} | {row['false_per_1000_unspun']} | "
+                         f"{other['false_per_1000_unspun']} |")
+    return lines + ["", f"Mean F0.5 per edit {data['mean_f05_per_edit']:.3f} off, {on['mean_f05_per_edit']:.3f} on; "
+                    f"clean news_{data['split']} text {data['clean_false_per_1000']} off, "
+                    f"{on['clean_false_per_1000']} on false edits per 1,000 words.", ""]
 
 
 def f05_with_interval(row: dict, mode: str) -> str:

@@ -250,3 +250,29 @@ def test_browser_issue14_page_offers_the_servers_profiles(browser):
             expect(page.locator("#restored-view")).to_have_text(RESTORED)
         finally:
             page.close()
+
+
+def test_browser_issue13_page_lists_suspected_tortured_phrases(site, browser):
+    """With "Tortured phrases" ticked, the restore reads terms and the page lists each
+    suspected phrase with its term (the /v1/detect report); unticked, no list."""
+    from playwright.sync_api import expect
+
+    text = "The model relies on man-made intelligence."
+    request = urllib.request.Request(f"{site}/v1/info")
+    if "inventory.tsv.gz" not in json.loads(urllib.request.urlopen(request, timeout=30).read()).get("files", {}):
+        pytest.skip("the server runs the test stand-in, which has no phrase channel")
+    page = browser.new_page()
+    try:
+        page.goto(site + "/")
+        page.get_by_label("Paste spun text").fill(text)
+        page.get_by_role("button", name="Find substitutions").click()
+        expect(page.locator("#status")).to_contain_text("found", timeout=10_000)
+        expect(page.locator("#phrase-report")).to_be_hidden()
+        page.get_by_role("checkbox", name="Tortured phrases").check()
+        page.get_by_role("button", name="Find substitutions").click()
+        report = page.locator("#phrase-report-list li")
+        expect(report).to_have_count(1, timeout=10_000)
+        assert report.first.inner_text().startswith("man-made intelligence → artificial intelligence (confidence")
+        expect(page.locator("#restored-view")).to_have_text("The model relies on artificial intelligence.")
+    finally:
+        page.close()

@@ -306,6 +306,25 @@ def test_server_real_model_native_and_languagetool_agree(real_restorer):
 
 
 @pytest.mark.model
+def test_server_real_model_restores_and_reports_tortured_phrases(real_restorer):
+    text = "The model relies on man-made intelligence."
+    with TestClient(create_app(real_restorer)) as http:
+        plain = http.post("/v1/restore", json={"text": text}).json()
+        phrased = http.post("/v1/restore", json={"text": text, "phrases": True}).json()
+        detected = http.post("/v1/detect", json={"texts": [text, "", "Plain text here."], "phrases": True}).json()
+        without = http.post("/v1/detect", json={"texts": [text]}).json()
+        refused = http.post("/v1/restore", json={"text": text, "phrases": "yes"})
+    assert plain["restored_text"] == text and "|phrases:" not in plain["signature"]
+    assert "artificial intelligence" in phrased["restored_text"] and "|phrases:" in phrased["signature"]
+    first, empty, clean = detected["phrases"]
+    assert first["count"] == 1 and empty["count"] == clean["count"] == 0
+    found = first["phrases"][0]
+    assert (found["spun"], found["term"]) == ("man-made intelligence", "artificial intelligence")
+    assert text[found["start"] : found["end"]] == found["spun"]
+    assert "phrases" not in without and refused.status_code == 422
+
+
+@pytest.mark.model
 def test_server_real_model_with_language_tool_python(real_restorer):
     language_tool_python = pytest.importorskip("language_tool_python")
     text = "🙂 He defected to South Korea successful 2019."

@@ -178,6 +178,13 @@ def _scores(restorer, texts: list[str], profile: str | None = None) -> list[floa
     return [scorer(text) if text else 0.0 for text in texts]
 
 
+def _phrase_reports(restorer, texts: list[str]) -> list[dict]:
+    """The suspected tortured phrases of each text (``unspin.phrases.report``)."""
+    from unspin.phrases import report
+
+    return [report(text, restorer).to_dict() for text in texts]
+
+
 def _attributions(restorer, texts: list[str]) -> list[dict]:
     """The profile each text fits best (None: none), with its fit in bits."""
     from unspin.profiles.attribution import attribute, fits
@@ -280,12 +287,29 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
             None, description="neural: the encoder's evidence beside the n-gram model; ngram: the n-gram "
                               "alone (fastest); auto: neural where the server's model has an encoder")
         profile: str | None = Field(None, description=profile_field)
+        phrases: bool | None = Field(None, strict=True, description="true: restore tortured terms too "
+                                     "(the phrase channel, for science text: \"profound learning\" -> "
+                                     "\"deep learning\"); default: the server's setting")
 
     RestorationOut = schema.restoration_model()  # its field lists live in unspin.schema
 
     class DetectRequest(BaseModel):
         texts: list[str]
         profile: str | None = Field(None, description=profile_field)
+        phrases: bool = Field(False, strict=True, description="true: also list each text's suspected "
+                              "tortured phrases with their likely terms (research-integrity report)")
+
+    class SuspectedPhrase(BaseModel):
+        start: int = Field(description="offset of the run in the text, in Unicode code points")
+        end: int
+        spun: str = Field(description="the run as the text writes it")
+        term: str = Field(description="the established term it likely stands for")
+        confidence: float
+
+    class PhraseReportOut(BaseModel):
+        count: int = Field(description="suspected tortured phrases in the text")
+        words: int
+        phrases: list[SuspectedPhrase]
 
     class Attribution(BaseModel):
         profile: str | None = Field(description="the profile the text fits best; null when none fits")
@@ -296,6 +320,8 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
         scores: list[float]
         attributions: list[Attribution] | None = Field(None, description="per text, the profile it fits "
                                                        "best (only when the server holds profiles)")
+        phrases: list[PhraseReportOut] | None = Field(None, description="per text, its suspected tortured "
+                                                      "phrases (only when the request asks for them)")
 
     async def restore_one(text: str, **settings) -> dict:
         check_text(text)
@@ -306,8 +332,8 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
     @app.post("/v1/restore", operation_id="restore", responses={200: {"model": RestorationOut}})
     async def restore(body: RestoreRequest):
         """Restore spun text; edit offsets are Unicode code points into `text`."""
-        settings = {name: value for name, value in (("threshold", body.threshold), ("scorer", body.scorer))
-                    if value is not None}
+        settings = {name: value for name, value in (("threshold", body.threshold), ("scorer", body.scorer),
+                                                    ("phrases", body.phrases)) if value is not None}
         Settings.of(**settings)  # E031 (422) for an impossible value, before any work
         check_profile(body.profile)
         if body.profile is not None:
@@ -318,13 +344,16 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
               response_model_exclude_unset=True)
     async def detect(body: DetectRequest):
         """How likely each document is spun, 0..1; with profiles on the server, also the
-        profile each document fits best."""
+        profile each document fits best; with `phrases`, each document's suspected tortured
+        phrases (offsets in code points)."""
         for text in body.texts:
             check_text(text)
         check_profile(body.profile)
         answer = {"scores": await runner.run(_scores, body.texts, body.profile)}
         if profile_list():
             answer["attributions"] = await runner.run(_attributions, body.texts)
+        if body.phrases:
+            answer["phrases"] = await runner.run(_phrase_reports, body.texts)
         return answer
 
     @app.get("/healthz", operation_id="health")

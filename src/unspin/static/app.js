@@ -64,6 +64,8 @@ async function restore() {
     body.threshold = value;
   }
   if ($("profile").value !== "") body.profile = $("profile").value;
+  const phrases = $("phrases").checked;
+  if (phrases) body.phrases = true;
   $("restore").disabled = true;
   setStatus("Restoring…");
   try {
@@ -79,6 +81,7 @@ async function restore() {
     }
     show(data);
     setStatus(`${data.edits.length} substitution${data.edits.length === 1 ? "" : "s"} found.`);
+    await showPhraseReport(phrases ? text : null);
   } catch (error) {
     setStatus(`Could not reach the server: ${error}`, true);
   } finally {
@@ -101,6 +104,39 @@ function show(data) {
   setGauge(data.spun_score);
   closeDetails();
   render();
+}
+
+// The research-integrity report (/v1/detect with phrases): each suspected tortured phrase
+// with the term it likely stands for.  Hidden when the box is not ticked.
+async function showPhraseReport(text) {
+  const section = $("phrase-report");
+  const list = $("phrase-report-list");
+  list.replaceChildren();
+  section.hidden = text === null;
+  if (text === null) return;
+  const response = await fetch("/v1/detect", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ texts: [text], phrases: true }),
+  });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok || !Array.isArray(data.phrases)) {
+    $("phrase-report-summary").textContent = describeError(response.status, data);
+    return;
+  }
+  const report = data.phrases[0];
+  $("phrase-report-summary").textContent = report.count === 0
+    ? `None found in ${report.words.toLocaleString("en")} words.`
+    : `${report.count} in ${report.words.toLocaleString("en")} words.`;
+  for (const phrase of report.phrases) {
+    const item = document.createElement("li");
+    const spun = document.createElement("q");
+    spun.textContent = phrase.spun;
+    const term = document.createElement("strong");
+    term.textContent = phrase.term;
+    item.append(spun, " → ", term, ` (confidence ${phrase.confidence.toFixed(2)})`);
+    list.append(item);
+  }
 }
 
 function setGauge(score) {
