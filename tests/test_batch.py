@@ -342,3 +342,18 @@ def test_batch_issue16_resume_refuses_a_changed_input(tmp_path):
     write_jsonl(source, [{"text": SENTENCES[1]}])
     with pytest.raises(UnspinError, match=r"input changed .*: in.jsonl \(.*sha256_ends changed\)"):
         State(layout, {"inputs": input_fingerprint(layout)}, resume=True)
+
+
+@pytest.mark.model
+def test_batch_phrases_restores_tortured_terms(tmp_path):
+    texts = ["The model relies on man-made intelligence.", "He was successful the house."]
+    write_jsonl(tmp_path / "in.jsonl", [{"text": t} for t in texts])
+    for flag, out in (([], "plain.jsonl"), (["--phrases"], "phrases.jsonl")):
+        result = CliRunner().invoke(batch_command, ["--workers", "1", str(tmp_path / "in.jsonl"),
+                                                    str(tmp_path / out), "--no-progress", *flag])
+        assert result.exit_code == 0, result.output
+    plain, phrased = read_jsonl(tmp_path / "plain.jsonl"), read_jsonl(tmp_path / "phrases.jsonl")
+    assert plain[0]["restored_text"] == texts[0] and "|phrases:" not in plain[0]["signature"]
+    assert phrased[0]["restored_text"] == "The model relies on artificial intelligence."
+    assert any(e["relation"] == "phrase_term" for e in phrased[0]["edits"]) and "|phrases:" in phrased[0]["signature"]
+    assert phrased[1]["restored_text"] == plain[1]["restored_text"] == "He was in the house."

@@ -620,10 +620,12 @@ def summary_line(summary: dict) -> str:
 @PROFILE
 @click.option("--save-profile", type=click.Path(dir_okay=False), default=None,
               help="with --corpus: also keep what the first pass gathered as a profile file (see unspin learn)")
+@click.option("--phrases", is_flag=True, help="restore tortured terms too (the phrase channel, for science "
+              "text; slower); the edits it makes have relation phrase_term")
 @click.option("--restorer", "factory", default=DEFAULT_FACTORY, hidden=True,
               help="module:callable building the restorer (for tests and custom models)")
 def batch_command(input_path, output_path, engine, workers, text_field, only_spun, resume, address,
-                  model, threshold, shard_size, progress, quiet, corpus, profile, save_profile, factory):
+                  model, threshold, shard_size, progress, quiet, corpus, profile, save_profile, phrases, factory):
     """Restore every document in INPUT (file or folder of .txt, .jsonl[.gz], .parquet) into OUTPUT.
 
     Records gain restored_text, edits, spun_score and signature.  Exit code 1 if any
@@ -632,6 +634,8 @@ def batch_command(input_path, output_path, engine, workers, text_field, only_spu
     0 otherwise.
     """
     settings = {} if threshold is None else {"threshold": threshold}
+    if phrases:
+        settings["phrases"] = True
     progress = wanted(quiet) if progress is None else progress and not quiet
     if engine == "ray":
         try:
