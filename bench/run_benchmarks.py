@@ -201,25 +201,41 @@ def render_families(data: dict) -> list[str]:
 def render_with_phrases(data: dict) -> list[str]:
     """The same benchmark with the phrase channel on (bench/families_phrases.json), where it was
     run on the same texts: what `--phrases` gives and costs on each family."""
-    path = HERE / "families_phrases.json"
+    on = same_texts("families_phrases.json", data)
+    if on is None:
+        return []
+    lines = [f"With the phrase channel on (`{on['command']}`, off by default; for science text):", ""]
+    lines += paired_table(data, on, ("off", "on"))
+    return lines + [f"Mean F0.5 per edit {data['mean_f05_per_edit']:.3f} off, {on['mean_f05_per_edit']:.3f} on; "
+                    f"clean news_{data['split']} text {data['clean_false_per_1000']} off, "
+                    f"{on['clean_false_per_1000']} on false edits per 1,000 words.", ""]
+
+
+def same_texts(name: str, data: dict) -> dict | None:
+    """The saved results ``bench/NAME`` where they were measured on the same spun texts as
+    ``data`` (split, paragraphs, rate, seed); else None."""
+    path = HERE / name
     if not path.exists():
-        return []
-    on = json.loads(path.read_text(encoding="utf-8"))
-    if (on["split"], on["paragraphs"], on["rate"], on["seed"]) != (data["split"], data["paragraphs"], data["rate"],
-                                                                   data["seed"]):
-        return []
-    lines = [f"With the phrase channel on (`{on['command']}`, off by default; for science text): ", "",
-             "| family | F0.5 per edit, off | on | F0.5 per site, off | on | false/1k unspun, off | on |",
+        return None
+    other = json.loads(path.read_text(encoding="utf-8"))
+    keys = ("split", "paragraphs", "rate", "seed")
+    return other if all(other[key] == data[key] for key in keys) else None
+
+
+def paired_table(first: dict, second: dict, names: tuple[str, str], order: dict | None = None) -> list[str]:
+    """Per family (in the order of ``order``, default ``first``), F0.5 per edit and per site
+    with intervals and false edits per 1,000 unspun words, ``first`` beside ``second`` (the
+    columns named by ``names``)."""
+    a, b = names
+    lines = [f"| family | F0.5 per edit, {a} | {b} | F0.5 per site, {a} | {b} | false/1k unspun, {a} | {b} |",
              "|---|---:|---:|---:|---:|---:|---:|"]
-    for name, row in data["families"].items():
-        other = on["families"].get(name)
-        if other is not None:
+    for name in (order or first)["families"]:
+        row, other = first["families"].get(name), second["families"].get(name)
+        if row is not None and other is not None:
             cells = [f05_with_interval(r, mode) for mode in ("per_edit", "per_site") for r in (row, other)]
             lines.append(f"| {name} | {' | '.join(cells)} | {row['false_per_1000_unspun']} | "
                          f"{other['false_per_1000_unspun']} |")
-    return lines + ["", f"Mean F0.5 per edit {data['mean_f05_per_edit']:.3f} off, {on['mean_f05_per_edit']:.3f} on; "
-                    f"clean news_{data['split']} text {data['clean_false_per_1000']} off, "
-                    f"{on['clean_false_per_1000']} on false edits per 1,000 words.", ""]
+    return lines + [""]
 
 
 def f05_with_interval(row: dict, mode: str) -> str:
@@ -229,24 +245,11 @@ def f05_with_interval(row: dict, mode: str) -> str:
 def render_baseline(data: dict) -> list[str]:
     """The families benchmark against a baseline restorer on the same spun texts
     (bench/baseline.json, bench/baseline_bench.py), where one was scored."""
-    path = HERE / "baseline.json"
-    if not path.exists():
+    base = same_texts("baseline.json", data)
+    if base is None:
         return []
-    base = json.loads(path.read_text(encoding="utf-8"))
-    same = (base["split"], base["paragraphs"], base["rate"], base["seed"]) == (
-        data["split"], data["paragraphs"], data["rate"], data["seed"])
-    if not same:
-        return []
-    lines = [f"Against {base['name']} (`{base['signature']}`) on the same spun texts (`{base['command']}`):", "",
-             "| family | F0.5 per edit, before | now | F0.5 per site, before | now | false/1k unspun, before | now |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
-    for name, row in data["families"].items():
-        old = base["families"].get(name)
-        if old is None:
-            continue
-        cells = [f05_with_interval(r, mode) for mode in ("per_edit", "per_site") for r in (old, row)]
-        lines.append(f"| {name} | {' | '.join(cells)} | {old['false_per_1000_unspun']} | {row['false_per_1000_unspun']} |")
-    return lines + [""]
+    return ([f"Against {base['name']} (`{base['signature']}`) on the same spun texts (`{base['command']}`):", ""]
+            + paired_table(base, data, ("before", "now"), order=data))
 
 
 def render_family_targets(data: dict) -> list[str]:
