@@ -513,6 +513,8 @@ class PhraseChannel:
             if first_new is None:
                 continue
             for match in self.matches(run):
+                if match.length < first_new:
+                    continue  # not a reading ``arcs`` makes: it holds no new word pair
                 arc = self._arc(match, start, log10_spin, log10_keep)
                 if ((arc.begin, arc.end, arc.candidate.words) == (begin, end, words)
                         and arc.candidate.log10_prior > best):
