@@ -32,6 +32,14 @@ def test_phrases_model_restores_tortured_terms(phrase_restorer, spun, restored):
     assert apply_edits(result.text, result.edits) == result.restored_text
 
 
+def test_phrases_model_reason_names_the_term(phrase_restorer):
+    edit = next(e for e in phrase_restorer.restore("The model relies on man-made intelligence.").edits
+                if e.relation == "phrase_term")
+    assert (edit.spun, edit.restored) == ("man-made", "artificial")
+    assert edit.reason == 'man-made: established term, its words spun one by one (the term ' \
+                          '"artificial intelligence") -> artificial'
+
+
 def test_phrases_model_keeps_case_and_number(phrase_restorer):
     result = phrase_restorer.restore("Man-made intelligence is everywhere. Nursery gases trap heat.")
     assert result.restored_text.startswith("Artificial intelligence is everywhere.")

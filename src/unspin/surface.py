@@ -50,6 +50,8 @@ def reason(spun: str, candidate: Candidate) -> str:
     """A readable reason: 'beryllium: WordNet lemma of a chemical element -> be'."""
     base = relations.base(candidate.relation)
     text = relations.DESCRIPTIONS.get(base, base)
+    if base == relations.PHRASE_TERM and candidate.original:
+        text += f" (the term \"{candidate.original}\")"
     if relations.inflected(candidate.relation):
         text += ", re-inflected"
     return f"{spun}: {text} -> {' '.join(candidate.words)}"
