@@ -45,7 +45,7 @@ from unspin.calibration import fit_trees  # noqa: E402
 from unspin.data import phrase_held_out, update_manifest  # noqa: E402
 from unspin.passes import proposals  # noqa: E402
 from unspin.phrases import (PHRASE_FEATURES, PHRASE_FORMAT, PHRASE_STATIC, PHRASES_MODEL,  # noqa: E402
-                            phrase_features)
+                            gate_of, phrase_features)
 from unspin.relations import PHRASE_TERM  # noqa: E402
 from unspin.restorer import Restorer  # noqa: E402
 from unspin.simulate import GoldEdit, SpunText, spin  # noqa: E402
@@ -160,10 +160,10 @@ def main() -> None:
     # does not see only what the last gate let through (each refit would drop GATE_KEEPS of
     # what the last one kept); the trees, on the readings the new gate lets into the lattice.
     channel = restorer.phrase_channel
-    channel.gate, channel._matches = None, {}
+    channel.use_gate(None)
     everything = examples(restorer, golds)
     gate = fit_gate([x for x, _y, _t in everything], [y for _x, y, _t in everything])
-    channel.gate, channel._matches = (gate["intercept"], tuple(gate["weights"]), gate["least"]), {}
+    channel.use_gate(gate_of(gate))
     data = examples(restorer, golds)
     if args.dump:
         with open(args.dump, "w", encoding="utf-8") as handle:

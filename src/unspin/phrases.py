@@ -108,6 +108,11 @@ def phrase_features(e: Evidence) -> list[float]:
 Gate = tuple[float, tuple[float, ...], float]  # (intercept, PHRASE_STATIC weights, least log-odds)
 
 
+def gate_of(data: dict) -> Gate:
+    """The gate from its JSON form (phrases.json's "gate", scripts/fit_phrases.py)."""
+    return float(data["intercept"]), tuple(float(w) for w in data["weights"]), float(data["least"])
+
+
 @dataclass(frozen=True, eq=False)
 class PhraseModel:
     """phrases.json: the gate (a logistic regression over a match's facts alone, and the
@@ -128,8 +133,7 @@ class PhraseModel:
                 or gate is None or list(gate["features"]) != list(PHRASE_STATIC)):
             raise UnspinError("E020", f"{path} is not a phrase model of this version; "
                               "refit it with scripts/fit_phrases.py")
-        return cls((float(gate["intercept"]), tuple(float(w) for w in gate["weights"]), float(gate["least"])),
-                   Calibration.of(data))
+        return cls(gate_of(gate), Calibration.of(data))
 
 
 class PhraseCalibration:
@@ -287,6 +291,11 @@ class PhraseChannel:
         inventory = Inventory.load(folder / INVENTORY)
         thesaurus = channel_sources.get(THESAURUS).load(folder)
         return cls(inventory, merge(lexicon, thesaurus), lm, PhraseModel.load(folder / PHRASES_MODEL))
+
+    def use_gate(self, gate: Gate | None) -> None:
+        """Read with ``gate`` (None: no gate) from now on; the cached matches passed the old one."""
+        self.gate = gate
+        self._matches = {}
 
     def calibrated(self, words: Calibration) -> PhraseCalibration:
         """The confidence of a restore with this channel: ``words`` for word readings, the
@@ -587,17 +596,19 @@ def report(text: str, restorer=None, threshold: float = REPORT_THRESHOLD) -> Phr
     restorer = restorer or default_restorer()
     result = restorer.restore(text, threshold=min(threshold, restorer.settings.threshold), phrases=True)
     tokens = tokenize(text).tokens
-    found = (_suspected(text, tokens, edit, restorer.phrase_channel) for edit in result.edits
-             if edit.confidence >= threshold and edit.relation != "article")
+    starts = {t.start: i for i, t in enumerate(tokens)}
+    ends = {t.end: i + 1 for i, t in enumerate(tokens)}
+    found = (_suspected(text, tokens, starts.get(edit.start), ends.get(edit.end), edit, restorer.phrase_channel)
+             for edit in result.edits if edit.confidence >= threshold and edit.relation != "article")
     phrases = tuple(phrase for phrase in found if phrase is not None)
     return PhraseReport(phrases, sum(1 for t in tokens if is_word(t.text)), result.signature)
 
 
-def _suspected(text: str, tokens: tuple[Token, ...], edit, channel: PhraseChannel) -> SuspectedPhrase | None:
-    """The report's entry for one edit: the whole run of the term it restores; a phrase edit
-    whose term is not found again stands for itself; None for a word edit that no term gives."""
-    begin = next((i for i, t in enumerate(tokens) if t.start == edit.start), None)
-    end = next((i + 1 for i, t in enumerate(tokens) if t.end == edit.end), None)
+def _suspected(text: str, tokens: tuple[Token, ...], begin: int | None, end: int | None, edit,
+               channel: PhraseChannel) -> SuspectedPhrase | None:
+    """The report's entry for one edit (tokens [begin, end); None where its ends are not token
+    ends): the whole run of the term it restores; a phrase edit whose term is not found again
+    stands for itself; None for a word edit that no term gives."""
     found = None
     if begin is not None and end is not None:
         found = channel.term_around(tokens, begin, end, tuple(edit.restored.lower().split()))
