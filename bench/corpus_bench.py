@@ -5,8 +5,9 @@ The first --paragraphs paragraphs of each eval split are spun with one spinner s
 all of them (as bench/run_benchmarks.py does: one spinner, one dictionary, for a whole
 crawl), and each paragraph is restored as its own document twice: alone, and in corpus
 mode (``Restorer.restore_many(texts, corpus=True)``: a first pass gathers what every
-paragraph says about each observed word).  Clean paragraphs are restored the same two ways
-for false edits.  Writes bench/corpus.json, rendered into BENCHMARKS.md.
+paragraph says about each observed word; where the crawl does not read as one spinner's,
+``Agreement.check``, each paragraph is restored alone, and the row says so).  Clean paragraphs
+are restored the same two ways for false edits.  Writes bench/corpus.json, rendered into BENCHMARKS.md.
 
     python bench/corpus_bench.py [--paragraphs 200]       # about 10 minutes on 2 cores
 """
@@ -57,7 +58,12 @@ def main() -> None:
             row = {"split": split, "profile": profile}
             for mode in ("document", "corpus"):
                 began = time.perf_counter()
-                restored = restorer.restore_many(inputs, corpus=(mode == "corpus"))
+                if mode == "corpus":  # restore_many(inputs, corpus=True), with the crawl's check kept
+                    evidence, check = restorer.crawl(inputs)
+                    restored = restorer.with_corpus(evidence).restore_many(inputs)
+                    row["crawl"] = check.to_dict()
+                else:
+                    restored = restorer.restore_many(inputs)
                 seconds = time.perf_counter() - began
                 row[mode] = ({"false_per_1000": false_edits(texts, restored)} if golds is None
                              else scored(golds, restored))

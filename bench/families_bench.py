@@ -166,7 +166,10 @@ def main() -> None:
             cleaned = [restorer.restore(text) for text in texts]
             row["clean_false_per_1000"] = round(1000 * sum(len(r.edits) for r in cleaned) / clean_words, 3)
         if not args.no_corpus:
-            row["corpus"] = scores(golds, restorer.restore_many([g.spun for g in golds], corpus=True))
+            # restore_many(spun, corpus=True), with the crawl's check (one spinner?) kept
+            evidence, check = restorer.crawl([g.spun for g in golds])
+            row["corpus"] = {**scores(golds, restorer.with_corpus(evidence).restore_many([g.spun for g in golds])),
+                             "crawl": check.to_dict()}
         results["families"][name] = row
         edit, site = row["per_edit"], row["per_site"]
         print(f"{name:>14}: per edit F0.5 {edit['f05']:.3f} {edit['f05_interval']} (P {edit['precision']:.3f} "

@@ -178,17 +178,20 @@ def render_families(data: dict) -> list[str]:
              "(`scripts/calibrate.py fit --exclude FAMILY`). Per edit: each gold edit judged on its own; per "
              "site: a run of adjacent spun words, all of which must be right. Intervals: paired bootstrap "
              "over documents, 95%. Coverage: share of gold edits whose original is among the decoder's "
-             "readings. False/1k: false edits per 1,000 unspun words inside the spun text.", "",
+             "readings. False/1k: false edits per 1,000 unspun words inside the spun text. Corpus mode: "
+             "`restore_many(texts, corpus=True)` over the 200 paragraphs as one crawl; `(alone)` where its "
+             "check found the crawl not one spinner's and restored each paragraph alone.", "",
              "| family | independent | P | R | F0.5 per edit | F0.5 per site | coverage | WER spun -> restored "
              "| false/1k | corpus mode F0.5 |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, row in data["families"].items():
         edit, site = row["per_edit"], row["per_site"]
         corpus = row.get("corpus", {}).get("per_edit", {}).get("f05")
+        alone = "" if row.get("corpus", {}).get("crawl", {}).get("one_spinner", True) else " (alone)"
         lines.append(f"| {name} | {'yes' if row.get('independent') else 'no'} | {edit['precision']:.3f} | "
                      f"{edit['recall']:.3f} | **{edit['f05']:.3f}** {list(edit['f05_interval'])} | "
                      f"{site['f05']:.3f} {list(site['f05_interval'])} | {row['coverage']:.3f} | "
                      f"{row['wer_spun']:.3f} -> {row['wer_restored']:.3f} | {row['false_per_1000_unspun']} | "
-                     f"{'' if corpus is None else f'{corpus:.3f}'} |")
+                     f"{'' if corpus is None else f'{corpus:.3f}{alone}'} |")
     sample = data["readme_sample"]
     lines += ["", f"Mean F0.5 over the families: **{data['mean_f05_per_edit']:.3f}** per edit, "
               f"**{data['mean_f05_per_site']:.3f}** per site. Clean news_{data['split']} text: "
@@ -374,15 +377,28 @@ def render_detection(data: dict) -> list[str]:
     return lines
 
 
+def crawl_cell(crawl: dict | None) -> str:
+    """Corpus mode's check of a crawl (``CrawlCheck.to_dict``): its numbers, and ``alone``
+    where the texts were restored one at a time."""
+    if crawl is None:
+        return ""
+    return f"{crawl['originals']}, {crawl['share']:.3f}" + ("" if crawl["one_spinner"] else " (alone)")
+
+
 def render_corpus(data: dict) -> list[str]:
     lines = ["## Corpus mode", "",
              f"Command: `{data['command']}`: the first {data['paragraphs']} paragraphs of each split spun at "
              f"rate {data['rate']} with one spinner seed ({data['seed']}) for all of them, each paragraph its own "
              "document, restored one at a time and then in corpus mode (`restore_many(texts, corpus=True)`, "
              "`unspin batch --corpus`), where every paragraph hears what the others say about each word. "
-             "Corpus mode fits a crawl spun by one spinner; the headline numbers above are one document at a time.",
-             "", "| split | profile | F0.5 alone (P / R) | F0.5 corpus mode (P / R) | words/s alone | words/s corpus |",
-             "|---|---|---:|---:|---:|---:|"]
+             "Corpus mode fits a crawl spun by one spinner; the headline numbers above are one document at a time. "
+             "Its first pass checks that premise (`Agreement.check`): the share of an original's restorations that "
+             "come from its commonest observed word (one spinner writes each original one way); under 0.8, or "
+             "with fewer than 10 originals restored more than once, each paragraph is restored alone (`alone` in "
+             "the crawl column).",
+             "", "| split | profile | F0.5 alone (P / R) | F0.5 corpus mode (P / R) | crawl: originals, share | "
+             "words/s alone | words/s corpus |",
+             "|---|---|---:|---:|---:|---:|---:|"]
     for row in data["rows"]:
         alone, corpus = row["document"], row["corpus"]
         if row["profile"] == "clean":
@@ -390,7 +406,7 @@ def render_corpus(data: dict) -> list[str]:
                      f"{corpus['false_per_1000']} false edits / 1,000 words"]
         else:
             cells = [f"{m['f05']:.3f} ({m['precision']:.3f} / {m['recall']:.3f})" for m in (alone, corpus)]
-        lines.append(f"| {row['split']} | {row['profile']} | {cells[0]} | {cells[1]} | "
+        lines.append(f"| {row['split']} | {row['profile']} | {cells[0]} | {cells[1]} | {crawl_cell(row.get('crawl'))} | "
                      f"{alone['words_per_second']} | {corpus['words_per_second']} |")
     return lines + [""]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from unspin.batch import batch_command, restore_parallel, run_batch
+from unspin.batch import batch_command, restore_parallel, run_batch, summary_line
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "fixtures" / "tiny_model"
@@ -291,13 +291,36 @@ def test_batch_corpus_mode_matches_restore_many(tmp_path, restorer, workers):
     texts = documents(20)
     write_jsonl(tmp_path / "docs.jsonl", [{"text": t} for t in texts])
     summary = run_batch(tmp_path / "docs.jsonl", tmp_path / "out.jsonl", workers=workers, model=str(TINY),
-                        shard_size=6, progress=False, corpus=True)
+                        shard_size=6, progress=False, corpus=True, assume_one_spinner=True)
     assert summary["documents"] == 20 and summary["errors"] == 0
-    want = restorer.restore_many(texts, corpus=True)
+    assert summary["corpus"]["used"] and summary["corpus"]["originals"] < 10  # used although too small to tell
+    want = restorer.restore_many(texts, corpus=True, assume_one_spinner=True)
     rows = read_jsonl(tmp_path / "out.jsonl")
     assert [r["restored_text"] for r in rows] == [w.restored_text for w in want]
     assert [[e["confidence"] for e in r["edits"]] for r in rows] == [[e.confidence for e in w.edits] for w in want]
     assert all(r["signature"].endswith("|corpus") for r in rows)
+
+
+def test_batch_corpus_mode_reads_alone_a_crawl_that_is_not_one_spinners(tmp_path, restorer):
+    texts = documents(20)
+    write_jsonl(tmp_path / "docs.jsonl", [{"text": t} for t in texts])
+    summary = run_batch(tmp_path / "docs.jsonl", tmp_path / "out.jsonl", workers=1, model=str(TINY),
+                        shard_size=6, progress=False, corpus=True)
+    assert summary["corpus"]["used"] is False and summary["corpus"]["one_spinner"] is False
+    rows = read_jsonl(tmp_path / "out.jsonl")
+    assert [r["restored_text"] for r in rows] == [w.restored_text for w in restorer.restore_many(texts)]
+    assert not any(r["signature"].endswith("|corpus") for r in rows)
+    assert "each document was restored alone" in summary_line(summary)
+
+
+def test_batch_assume_one_spinner_needs_corpus_mode(tmp_path):
+    from unspin.errors import UnspinError
+
+    write_jsonl(tmp_path / "docs.jsonl", [{"text": "He was successful Seoul."}])
+    with pytest.raises(UnspinError, match="add --corpus"):
+        run_batch(tmp_path / "docs.jsonl", tmp_path / "out.jsonl", model=str(TINY), progress=False,
+                  assume_one_spinner=True)
+    assert not (tmp_path / "out.jsonl").exists()
 
 
 def test_batch_corpus_mode_refuses_ray(tmp_path):

@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from unspin.evidence.agreement import Agreement, family_shares
+from unspin.evidence.agreement import MIN_ORIGINALS, Agreement, CrawlCheck, family_shares
 from unspin.evidence.cues import GENDER, TENSE, cue, tense, tenses, verb_cue
 from unspin.evidence.facts import present
 from unspin.evidence.features import FEATURES, features
@@ -75,3 +75,42 @@ def test_evidence_features_are_finite_and_named_consistently():
     assert all(abs(v) < 1e6 for v in values.values())
     assert values["relation_synonym"] == 1.0 and values["inflection"] == 0.0
     assert features(an_evidence(relation="hypernym+inflection"))["inflection"] == 1.0
+
+
+# ---------------------------------------------------------------- corpus mode's premise: one spinner
+
+
+def crawl_of(pairs: list[tuple[str, str, float]]) -> Agreement:
+    agreement = Agreement(corpus=True)
+    for observed, original, total in pairs:
+        agreement.totals.setdefault(observed, Counter())[(original,)] += total
+    return agreement
+
+
+def test_check_one_spinner_writes_each_original_one_way():
+    # twelve originals, each restored from one observed word (twice in all)
+    check = crawl_of([(f"spun{i}", f"word{i}", 2.0) for i in range(12)]).check()
+    assert check == CrawlCheck(12, 1.0) and check.one_spinner
+    assert "one spinner" in check.describe()
+
+
+def test_check_several_spinners_write_an_original_several_ways():
+    pairs = [(f"{way}{i}", f"word{i}", 1.0) for i in range(12) for way in ("a", "b", "c")]
+    check = crawl_of(pairs).check()
+    assert check.originals == 12 and abs(check.share - 1 / 3) < 1e-9
+    assert not check.one_spinner and "several spinners" in check.describe()
+
+
+def test_check_counts_only_strong_restorations():
+    # weak readings (under 0.5 summed at an observed word) and originals restored once are not counted
+    pairs = [(f"spun{i}", f"word{i}", 2.0) for i in range(MIN_ORIGINALS)]
+    pairs += [(f"weak{i}", f"word{i}", 0.4) for i in range(MIN_ORIGINALS)]
+    pairs += [("once", "lonely", 1.0)]
+    check = crawl_of(pairs).check()
+    assert check == CrawlCheck(MIN_ORIGINALS, 1.0) and check.one_spinner
+
+
+def test_check_too_few_originals_cannot_tell():
+    check = crawl_of([(f"spun{i}", f"word{i}", 2.0) for i in range(MIN_ORIGINALS - 1)]).check()
+    assert not check.one_spinner and "too little restored" in check.describe()
+    assert Agreement(corpus=True).check() == CrawlCheck(0, 0.0)

@@ -31,10 +31,18 @@ def test_passes_gather_pools_a_corpus(tiny_restorer):
 
 def test_passes_restore_many_in_corpus_mode_keeps_the_edit_invariants(tiny_restorer):
     texts = ["He was successful Seoul.", "The house was successful.", "", "He was home in 2019."]
-    results = tiny_restorer.restore_many(texts, corpus=True)
+    results = tiny_restorer.restore_many(texts, corpus=True, assume_one_spinner=True)
     assert [r.text for r in results] == texts
     for result in results:
         assert apply_edits(result.text, result.edits) == result.restored_text
         assert result.signature.endswith("|corpus")
     assert results[0].restored_text == "He was in Seoul."
     assert results[3].edits == ()
+
+
+def test_passes_a_crawl_too_small_to_tell_one_spinner_is_restored_one_text_at_a_time(tiny_restorer):
+    texts = ["He was successful Seoul.", "The house was successful.", "He was home in 2019."]
+    evidence, check = tiny_restorer.crawl(texts)
+    assert evidence is None and not check.one_spinner and check.originals < 10
+    assert "too little restored" in check.describe()
+    assert tiny_restorer.restore_many(texts, corpus=True) == tiny_restorer.restore_many(texts)

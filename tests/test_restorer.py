@@ -35,8 +35,8 @@ def test_restorer_workers_restore_with_the_injected_lexicon():
 
 def test_restorer_workers_keep_corpus_evidence_and_overrides():
     restorer = injected_restorer(threshold=0.5)
-    alone = restorer.restore_many(TEXTS, corpus=True, threshold=0.4)
-    assert restorer.restore_many(TEXTS, workers=2, corpus=True, threshold=0.4) == alone
+    alone = restorer.restore_many(TEXTS, corpus=True, assume_one_spinner=True, threshold=0.4)
+    assert restorer.restore_many(TEXTS, workers=2, corpus=True, assume_one_spinner=True, threshold=0.4) == alone
     assert all(r.signature.endswith("|threshold:0.4|rate:auto|corpus") for r in alone)
 
 

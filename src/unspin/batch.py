@@ -468,11 +468,13 @@ def run_batch(input_path, output_path, engine: str = "local", workers: int | Non
               text_field: str = "text", only_spun: float | None = None, resume: bool = False,
               address: str | None = None, model: str | None = None, settings: dict | None = None,
               shard_size: int = 1000, factory: str = DEFAULT_FACTORY, progress: bool = True,
-              corpus: bool = False, profile: str | None = None, save_profile: str | None = None) -> dict:
+              corpus: bool = False, profile: str | None = None, save_profile: str | None = None,
+              assume_one_spinner: bool = False) -> dict:
     """Restore every document of ``input_path`` into ``output_path``; return the summary.
 
     ``corpus``: the documents are one crawl spun by one spinner; a first pass reads them
-    all and every document is then restored with what the others say (local engine).
+    all and every document is then restored with what the others say (local engine), where
+    the crawl reads as one spinner's (``Agreement.check``) or ``assume_one_spinner``.
     ``profile``: a spinner profile file every document is restored with.  ``save_profile``
     (corpus mode): keep what the first pass gathered as a profile file, for later runs.
     """
@@ -484,6 +486,11 @@ def run_batch(input_path, output_path, engine: str = "local", workers: int | Non
     layout: Layout = plan(input_path, output_path)
     if corpus and engine == "ray":
         raise UnspinError("E030", "corpus mode (--corpus) runs on the local engine only")
+    if assume_one_spinner and not corpus:
+        raise UnspinError("E030", "--assume-one-spinner is a setting of corpus mode: add --corpus")
+    if save_profile is not None and not corpus:
+        raise UnspinError("E030", "--save-profile keeps what corpus mode gathers: add --corpus "
+                          "(or learn a profile with `unspin learn`)")
     if engine == "ray":
         check_ray()  # before the state folder is made
     learned = None
@@ -495,6 +502,8 @@ def run_batch(input_path, output_path, engine: str = "local", workers: int | Non
     fingerprint = {"text_field": text_field, "only_spun": only_spun, "shard_size": shard_size,
                    "model": model, "settings": settings, "factory": factory, "corpus": corpus,
                    "inputs": input_fingerprint(layout)}
+    if assume_one_spinner:
+        fingerprint["assume_one_spinner"] = True
     if learned is not None:
         fingerprint["profile"] = learned.stamp
     state = State(layout, fingerprint, resume)
@@ -503,13 +512,15 @@ def run_batch(input_path, output_path, engine: str = "local", workers: int | Non
     runner.profile = learned
     if engine == "ray":
         runner.address = address
-    if save_profile is not None and not corpus:
-        raise UnspinError("E030", "--save-profile keeps what corpus mode gathers: add --corpus "
-                          "(or learn a profile with `unspin learn`)")
+    crawl = None
     if corpus:
-        runner.corpus = runner.gather(shards(layout, shard_size, text_field))
-        if save_profile is not None and runner.corpus is not None:
-            save_gathered(runner.corpus, save_profile, make_restorer(factory, model, settings), layout)
+        gathered = runner.gather(shards(layout, shard_size, text_field))
+        if gathered is not None:
+            crawl = gathered.check()
+            # corpus mode's premise: one spinner wrote the crawl; else each document is read alone
+            runner.corpus = gathered if crawl.one_spinner or assume_one_spinner else None
+        if save_profile is not None and gathered is not None:
+            save_gathered(gathered, save_profile, make_restorer(factory, model, settings), layout)
     totals = {"documents": 0, "words": 0, "spun": 0, "errors": 0, "written": 0, "resumed_shards": 0}
     keys: list[str] = []
     started = time.monotonic()
@@ -552,6 +563,8 @@ def run_batch(input_path, output_path, engine: str = "local", workers: int | Non
             "words_per_second": round(done_words / elapsed, 1) if elapsed else None,
             "errors_file": str(layout.errors) if totals["errors"] else None,
             "first_shard": first,
+            "corpus": None if crawl is None else {**crawl.to_dict(), "used": runner.corpus is not None,
+                                                  "verdict": crawl.describe()},
             "worker_pss_kb": dict(sorted(runner.memory.items()))}
 
 
@@ -593,6 +606,11 @@ def summary_line(summary: dict) -> str:
     line += f"; {summary['docs_per_second'] or 0:,.1f} docs/s, {summary['words_per_second'] or 0:,.0f} words/s"
     if summary["resumed_shards"]:
         line += f"; {summary['resumed_shards']} shards from the earlier run"
+    crawl = summary.get("corpus")
+    if crawl is not None:
+        line += f"\ncorpus mode: the crawl {crawl['verdict']}"
+        if not crawl["used"]:
+            line += "; each document was restored alone"
     return line
 
 
@@ -616,7 +634,10 @@ def summary_line(summary: dict) -> str:
               help="a progress bar on stderr (default: when stderr is a terminal)")
 @QUIET
 @click.option("--corpus", is_flag=True, help="the documents come from one spinner: read them all first and "
-              "restore each with what the others say (local engine; reads the input twice)")
+              "restore each with what the others say (local engine; reads the input twice); where the crawl "
+              "does not read as one spinner's, each document is restored alone (the summary says which)")
+@click.option("--assume-one-spinner", is_flag=True, help="with --corpus: use what the crawl says even where it "
+              "does not read as one spinner's (by default such a crawl's documents are restored alone)")
 @PROFILE
 @click.option("--save-profile", type=click.Path(dir_okay=False), default=None,
               help="with --corpus: also keep what the first pass gathered as a profile file (see unspin learn)")
@@ -625,7 +646,8 @@ def summary_line(summary: dict) -> str:
 @click.option("--restorer", "factory", default=DEFAULT_FACTORY, hidden=True,
               help="module:callable building the restorer (for tests and custom models)")
 def batch_command(input_path, output_path, engine, workers, text_field, only_spun, resume, address,
-                  model, threshold, shard_size, progress, quiet, corpus, profile, save_profile, phrases, factory):
+                  model, threshold, shard_size, progress, quiet, corpus, assume_one_spinner, profile, save_profile,
+                  phrases, factory):
     """Restore every document in INPUT (file or folder of .txt, .jsonl[.gz], .parquet) into OUTPUT.
 
     Records gain restored_text, edits, spun_score and signature.  Exit code 1 if any
@@ -647,7 +669,7 @@ def batch_command(input_path, output_path, engine, workers, text_field, only_spu
         with terminate_gracefully():
             summary = run_batch(input_path, output_path, engine, workers, text_field, only_spun, resume,
                                 address, model, settings, shard_size, factory, progress, corpus, profile,
-                                save_profile)
+                                save_profile, assume_one_spinner)
     except Terminated:
         click.echo("unspin batch: stopped by SIGTERM; the finished shards are kept: rerun with --resume "
                    "to go on", err=True)

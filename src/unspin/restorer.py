@@ -25,6 +25,7 @@ from unspin.types import Restoration
 
 if TYPE_CHECKING:
     from unspin.evidence import Agreement
+    from unspin.evidence.agreement import CrawlCheck
     from unspin.phrases import PhraseChannel
     from unspin.profiles import Profile
     from unspin.profiles.confidence import ProfileModel
@@ -343,6 +344,16 @@ class Restorer:
 
         return gather((tokenize(text) for text in texts), self.lm, self.table, self.settings)
 
+    def crawl(self, texts, assume_one_spinner: bool = False) -> tuple["Agreement | None", "CrawlCheck"]:
+        """Corpus mode's evidence for ``texts`` (``gather``) and its check
+        (``Agreement.check``): the evidence is None where the crawl does not read as one
+        spinner's, since then the other texts' readings of a word say little about this
+        one's, and each text is best restored alone (bench/NOTES.md); ``assume_one_spinner``
+        keeps it whatever the check says."""
+        gathered = self.gather(texts)
+        check = gathered.check()
+        return (gathered if check.one_spinner or assume_one_spinner else None), check
+
     def detect(self, text: str) -> float:
         """How likely the document is spun, 0..1."""
         return self.restore(text).spun_score
@@ -364,17 +375,19 @@ class Restorer:
         return RestorerSpec(str(self.folder), settings, self.language_model.name, self.channel.name, *self._injected,
                             self.corpus, self.profile, self.profiles)
 
-    def restore_many(self, texts, workers: int = 1, corpus: bool = False, **overrides) -> list[Restoration]:
+    def restore_many(self, texts, workers: int = 1, corpus: bool = False, assume_one_spinner: bool = False,
+                     **overrides) -> list[Restoration]:
         """Restore many texts, in ``workers`` processes that each build this restorer once
         (with its injected LM or lexicon, settings and corpus evidence: ``spec``).
 
         ``corpus=True`` treats the texts as one crawl spun by one spinner: a first pass
         gathers what every text says about each observed word (``passes.gather``), in this
         process, and each text is then restored with that evidence.  It reads every text
-        twice and holds only per-word sums between the passes.
+        twice and holds only per-word sums between the passes.  Where the crawl does not read
+        as one spinner's (``crawl``), each text is restored alone, unless ``assume_one_spinner``.
         """
         texts = list(texts)
-        restorer = self.with_corpus(self.gather(texts)) if corpus else self
+        restorer = self.with_corpus(self.crawl(texts, assume_one_spinner)[0]) if corpus else self
         if workers <= 1 or len(texts) <= 1:
             return [restorer.restore(text, **overrides) for text in texts]
         from unspin.batch import restore_parallel

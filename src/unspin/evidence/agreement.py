@@ -3,9 +3,45 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from unspin.candidates import lemmas
 from unspin.types import Site
+
+# Does a crawl read as one spinner's?  Among the originals its first pass restores with some
+# weight (a posterior of STRONG_POSTERIOR summed over an observed word's occurrences, and of
+# STRONG_TOTAL over all its observed words), the mean share of an original's restorations that
+# come from its commonest observed word.  One dictionary writes each original one way
+# (0.86-0.93 over 200 news_dev paragraphs spun by any one family; 0.92-1.0 in crawls of 10 of
+# them); a crawl of many spinners writes it many ways (mixed 0.65-0.80 from 25 paragraphs up;
+# any family with a new dictionary per paragraph 0.55-0.76): bench/NOTES.md.
+STRONG_POSTERIOR = 0.5
+STRONG_TOTAL = 1.5
+ONE_SPINNER_SHARE = 0.8
+MIN_ORIGINALS = 10  # fewer strongly restored originals: too little spinning to tell (or to learn from)
+
+
+@dataclass(frozen=True)
+class CrawlCheck:
+    """Whether corpus mode's premise holds for a crawl: one spinner, one word per original."""
+
+    originals: int  # originals restored strongly enough to count
+    share: float  # mean share of an original's restorations from its commonest observed word
+
+    @property
+    def one_spinner(self) -> bool:
+        return self.originals >= MIN_ORIGINALS and self.share >= ONE_SPINNER_SHARE
+
+    def to_dict(self) -> dict:
+        return {"one_spinner": self.one_spinner, "originals": self.originals, "share": round(self.share, 3)}
+
+    def describe(self) -> str:
+        if self.originals < MIN_ORIGINALS:
+            return (f"too little restored to tell one spinner ({self.originals} originals restored "
+                    f"more than once, {MIN_ORIGINALS} wanted)")
+        verdict = "one spinner" if self.one_spinner else "several spinners"
+        return (f"reads as {verdict}: an original's restorations come from one observed word "
+                f"{self.share:.0%} of the time ({self.originals} originals; one spinner >= {ONE_SPINNER_SHARE:.0%})")
 
 
 def family_key(words: tuple[str, ...]) -> frozenset:
@@ -80,6 +116,16 @@ class Agreement:
         self.corpus = max(self.corpus, other.corpus)  # part of it was gathered over a corpus or a profile
         self._claims = None
         return self
+
+    def check(self) -> CrawlCheck:
+        """How much the crawl reads as one spinner's (``CrawlCheck``)."""
+        by_original: dict[tuple[str, ...], list[float]] = {}
+        for totals in self.totals.values():
+            for words, total in totals.items():
+                if total >= STRONG_POSTERIOR:
+                    by_original.setdefault(words, []).append(total)
+        shares = [max(found) / sum(found) for found in by_original.values() if sum(found) >= STRONG_TOTAL]
+        return CrawlCheck(len(shares), sum(shares) / len(shares) if shares else 0.0)
 
     def occurrences(self, observed: str) -> int:
         return max(self.sites[observed], self.counts.get(observed, 0), 1)
