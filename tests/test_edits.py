@@ -191,3 +191,46 @@ def test_edits_a_reading_that_repeats_a_word_edits_only_the_change():
     assert text[edit.start : edit.end] == "early"
     # alternatives are readings of the same word; one that changes "Brent" too is not
     assert [a.restored for a in edit.alternatives] == ["early", "oil"]
+
+
+# ---------------------------------------------------------------- runs of spun words: neighbours kept
+
+
+def edit_at(text: str, word: str, confidence: float, nth: int = 0) -> "Edit":
+    from unspin.types import Edit
+
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(word, start + 1)
+    return Edit(start, start + len(word), word, word.upper(), confidence, "synonym", "why")
+
+
+def test_edits_a_neighbour_of_a_kept_edit_is_kept_from_two_thirds_of_the_threshold():
+    from unspin.edits import NEIGHBOUR_SHARE, kept_edits
+
+    text = "the erstwhile sergeant successful Seoul, said hi.\nlater then"
+    confident = edit_at(text, "sergeant", 0.9)
+    beside = edit_at(text, "erstwhile", 0.45)  # touches the confident edit
+    chained = edit_at(text, "successful", 0.41)  # touches it through a space
+    comma = edit_at(text, "said", 0.5)  # "Seoul, " between: a word, not a neighbour
+    too_weak = edit_at(text, "the", 0.3)
+    found = kept_edits(text, [too_weak, beside, confident, chained, comma], 0.6)
+    assert [e.spun for e in found] == ["erstwhile", "sergeant", "successful"]
+    assert "beside another edit" in found[0].reason and found[1].reason == "why"
+    assert NEIGHBOUR_SHARE * 0.6 <= 0.41
+    # a chain grows from a kept edit only; no kept edit, no neighbours
+    assert kept_edits(text, [beside, chained], 0.6) == []
+    # a line break is not a neighbour; punctuation alone is
+    later = edit_at(text, "later", 0.5)
+    assert [e.spun for e in kept_edits(text, [edit_at(text, "hi", 0.9), later], 0.6)] == ["hi"]
+    assert [e.spun for e in kept_edits("a sad, bad day", [edit_at("a sad, bad day", "sad", 0.9),
+                                                         edit_at("a sad, bad day", "bad", 0.5)], 0.6)] == ["sad", "bad"]
+
+
+def test_edits_the_threshold_scales_the_neighbours_threshold():
+    from unspin.edits import kept_edits
+
+    text = "erstwhile sergeant"
+    pair = [edit_at(text, "erstwhile", 0.95), edit_at(text, "sergeant", 0.5)]
+    assert len(kept_edits(text, pair, 0.6)) == 2
+    assert len(kept_edits(text, pair, 0.9)) == 1  # 0.5 < 2/3 x 0.9

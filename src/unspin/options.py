@@ -27,7 +27,8 @@ def check_score(context, parameter, value):
 
 
 THRESHOLD = click.option("--threshold", type=float, default=None, callback=check_setting,
-                         help="minimum confidence of an edit, 0 to 1 (default from Settings)")
+                         help="minimum confidence of an edit, 0 to 1; two thirds of it for an edit beside a "
+                         "kept one (default from Settings)")
 
 PHRASES = click.option("--phrases", is_flag=True, default=None,
                        help="restore tortured terms too: the phrase channel (unspin.phrases; default from Settings)")

@@ -281,8 +281,9 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
     class RestoreRequest(BaseModel):
         text: str = Field(description="the spun text; UTF-8, no NUL characters")
         threshold: float | None = Field(None, strict=True, description="minimum confidence of an "
-                                        "edit, a finite number from 0 to 1 (default: the server's "
-                                        "setting); anything else: 422")
+                                        "edit (two thirds of it for an edit beside a kept one), a finite "
+                                        "number from 0 to 1 (default: the server's setting); anything "
+                                        "else: 422")
         scorer: Literal["auto", "neural", "ngram"] | None = Field(
             None, description="neural: the encoder's evidence beside the n-gram model; ngram: the n-gram "
                               "alone (fastest); auto: neural where the server's model has an encoder")
