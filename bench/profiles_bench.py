@@ -89,10 +89,13 @@ def false_per_1000(restorations, texts) -> float:
 
 def learning_curve(name: str, restorer: Restorer, scorer: Restorer, texts: list[str], all_pages: list[str],
                    sizes: list[int], workers: int, corpus_mode: bool, save: Path | None = None,
-                   saved: tuple[Path, dict] | None = None):
+                   saved: tuple[Path, dict] | None = None, corpus_again: bool = False):
     """One family's row, and its largest profile.  ``saved``: (the folder of a --save run,
     that run's row of the family): its profiles are read instead of learned, and the learning
-    and corpus-mode entries are that run's."""
+    and corpus-mode entries are that run's (corpus mode is run again with ``corpus_again``).
+    Corpus mode is ``restore_many(texts, corpus=True)`` over the pages and the held-out texts:
+    where that crawl does not read as one spinner's (``Agreement.check``), the texts are
+    restored alone."""
     seed = seed_of(name)
     golds = [spin(text, name, seed, RATE) for text in texts]
     spun_pages = [spin(page, name, seed, RATE).spun for page in all_pages]
@@ -102,7 +105,8 @@ def learning_curve(name: str, restorer: Restorer, scorer: Restorer, texts: list[
            "none_words_per_second": round(word_count(spun) / seconds, 1), "sizes": {}}
     profile = None
     learned = 0
-    corpus = Agreement(corpus=True).merge(restorer.gather(spun)) if corpus_mode and saved is None else None
+    fresh_corpus = corpus_mode and (saved is None or corpus_again)
+    corpus = Agreement(corpus=True).merge(restorer.gather(spun)) if fresh_corpus else None
     for size in sizes:
         new = spun_pages[learned:size]
         before = saved[1]["sizes"][str(size)] if saved is not None else None  # that run's entry
@@ -121,11 +125,14 @@ def learning_curve(name: str, restorer: Restorer, scorer: Restorer, texts: list[
                                             else before["learn_words_per_second"]),
                  "profile": scores(golds, restored),
                  "profile_words_per_second": round(word_count(spun) / restore_seconds, 1)}
-        if before is not None and "corpus" in before:
+        if before is not None and "corpus" in before and not fresh_corpus:
             entry["corpus"] = before["corpus"]
-        elif corpus_mode:
+        elif fresh_corpus:
             corpus.merge(restorer.gather(new))
-            entry["corpus"] = scores(golds, [scorer.with_corpus(corpus).restore(text) for text in spun])
+            check = corpus.check()
+            evidence = corpus if check.one_spinner else None
+            entry["corpus"] = {**scores(golds, [scorer.with_corpus(evidence).restore(text) for text in spun]),
+                               "crawl": check.to_dict()}
         row["sizes"][str(size)] = entry
         corpus_f05 = entry.get("corpus", {}).get("per_edit", {}).get("f05")
         print(f"{name:>14} {size:>6} pages: profile F0.5 {entry['profile']['per_edit']['f05']:.3f} "
@@ -238,6 +245,8 @@ def main() -> None:
     parser.add_argument("--profiles-from", type=Path, default=None, metavar="FOLDER",
                         help="read the profiles a --save run kept in FOLDER instead of learning them; learning "
                              "speeds and corpus mode are taken from that run's --out")
+    parser.add_argument("--corpus-again", action="store_true",
+                        help="with --profiles-from: run corpus mode again (with this code) instead of taking that run's")
     args = parser.parse_args()
 
     if args.attribution_only or args.speed_only:
@@ -256,14 +265,15 @@ def main() -> None:
                "date": datetime.date.today().isoformat(), "signature": restorer.signature, "split": args.split,
                "paragraphs": len(texts), "rate": RATE, "page_words": args.page_words, "sizes": sizes,
                "workers": args.workers, "targets": TARGETS, "families": {},
-               **({"profiles_from": str(args.profiles_from)} if args.profiles_from else {})}
+               **({"profiles_from": str(args.profiles_from)} if args.profiles_from else {}),
+               **({"corpus_again": True} if args.corpus_again and args.profiles_from else {})}
     profiles = {}
     golds_of = {}
     for name in names:
         scorer, trees = restorer_without(name, args.lofo)
         saved = (args.profiles_from, earlier["families"][name]) if earlier else None
         row, profile, golds = learning_curve(name, restorer, scorer, texts, all_pages, sizes, args.workers,
-                                             not args.no_corpus, args.save, saved)
+                                             not args.no_corpus, args.save, saved, args.corpus_again)
         row["trees"] = trees
         results["families"][name] = row
         profiles[name], golds_of[name] = profile, golds
@@ -386,7 +396,11 @@ def render(data: dict) -> list[str]:
              "profile confidence model (`profile_confidence.json`; with `--lofo`, the one fitted without the "
              "family). F0.5 per edit [95% paired-bootstrap interval]; per site in the second table."
              + (f" The profiles are read from `{data['profiles_from']}`, as an earlier run with `--save` learned "
-                "them; the learning speeds and corpus mode are that run's." if data.get("profiles_from") else ""), "",
+                "them; the learning speeds " + ("are that run's; corpus mode was run again." if data.get("corpus_again")
+                                                 else "and corpus mode are that run's.")
+                if data.get("profiles_from") else "")
+             + " Corpus mode checks that the crawl reads as one spinner's (`Agreement.check`); `(alone)`: it did "
+             "not, and the paragraphs were restored one at a time.", "",
              "| family | none | " + " | ".join(f"{size} pages: profile / corpus mode" for size in sizes)
              + " |", "|---|---:|" + "---:|" * len(sizes)]
     for name, row in data["families"].items():
@@ -398,8 +412,9 @@ def render(data: dict) -> list[str]:
                 continue
             edit = entry["profile"]["per_edit"]
             corpus = entry.get("corpus", {}).get("per_edit", {})
+            alone = "" if entry.get("corpus", {}).get("crawl", {}).get("one_spinner", True) else " (alone)"
             cells.append(f"**{edit['f05']:.3f}** {list(edit['f05_interval'])} / "
-                         + (f"{corpus['f05']:.3f} {list(corpus['f05_interval'])}" if corpus else "-"))
+                         + (f"{corpus['f05']:.3f} {list(corpus['f05_interval'])}{alone}" if corpus else "-"))
         lines.append(f"| {name} | {row['none']['per_edit']['f05']:.3f} | " + " | ".join(cells) + " |")
     lines += ["", "| family (per site) | none | " + " | ".join(f"{size} pages: profile / corpus" for size in sizes)
               + " |", "|---|---:|" + "---:|" * len(sizes)]

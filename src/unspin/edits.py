@@ -2,7 +2,7 @@
 
 Each proposal becomes at most one edit, its most confident reading that changes the text
 (the others are its alternatives), kept when the confidence reaches the threshold, or
-NEIGHBOUR_SHARE of it where the edit touches a kept one (``kept_edits``); a/an before a
+NEIGHBOUR_GAP under it where the edit touches a kept one (``kept_edits``); a/an before a
 restored word is repaired, overlapping edits are dropped.  The document's spun
 score reads every site the decoder changes, confident or not (``spun_score``).
 """
@@ -24,9 +24,11 @@ from unspin.types import Alternative, Edit, Restoration, apply_edits
 
 # Spinners change runs of adjacent words, and a reader sees a run repaired in part as still
 # broken: an edit that touches a kept edit (nothing but spaces and punctuation between them,
-# on one line) is kept from this share of the threshold.  news_dev, leave-one-out trees, every
-# family: F0.5 per run of spun words +0.008 to +0.027, per edit -0.007 to +0.027 (bench/NOTES.md).
-NEIGHBOUR_SHARE = 2 / 3
+# on one line) is kept from this much under the threshold (0.4 at the default 0.6; a higher
+# threshold, asked for precision, keeps its neighbours higher too).  news_dev, leave-one-out
+# trees, every family: F0.5 per run of spun words +0.008 to +0.027, per edit -0.007 to +0.027
+# (bench/NOTES.md).
+NEIGHBOUR_GAP = 0.2
 
 
 def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, signature: str,
@@ -55,11 +57,11 @@ def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, si
 
 
 def kept_edits(text: str, edits: list[Edit], threshold: float) -> list[Edit]:
-    """The edits whose confidence reaches ``threshold``, and those from ``NEIGHBOUR_SHARE`` of
+    """The edits whose confidence reaches ``threshold``, and those from ``NEIGHBOUR_GAP`` under
     it that touch a kept edit (``touching``), through chains of them; the latter say so in
     their reason."""
     kept = [edit for edit in edits if edit.confidence >= threshold]
-    waiting = [edit for edit in edits if NEIGHBOUR_SHARE * threshold <= edit.confidence < threshold]
+    waiting = [edit for edit in edits if threshold - NEIGHBOUR_GAP <= edit.confidence < threshold]
     added = True
     while waiting and added:
         added = False

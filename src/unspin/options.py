@@ -27,7 +27,7 @@ def check_score(context, parameter, value):
 
 
 THRESHOLD = click.option("--threshold", type=float, default=None, callback=check_setting,
-                         help="minimum confidence of an edit, 0 to 1; two thirds of it for an edit beside a "
+                         help="minimum confidence of an edit, 0 to 1; 0.2 less for an edit beside a "
                          "kept one (default from Settings)")
 
 PHRASES = click.option("--phrases", is_flag=True, default=None,

@@ -281,7 +281,7 @@ def create_app(restorer=None, max_bytes: int = MAX_BYTES, timeout: float = TIMEO
     class RestoreRequest(BaseModel):
         text: str = Field(description="the spun text; UTF-8, no NUL characters")
         threshold: float | None = Field(None, strict=True, description="minimum confidence of an "
-                                        "edit (two thirds of it for an edit beside a kept one), a finite "
+                                        "edit (0.2 less for an edit beside a kept one), a finite "
                                         "number from 0 to 1 (default: the server's setting); anything "
                                         "else: 422")
         scorer: Literal["auto", "neural", "ngram"] | None = Field(

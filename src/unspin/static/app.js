@@ -6,7 +6,7 @@ const $ = (id) => document.getElementById(id);
 const state = { text: "", points: [], edits: [], current: -1, signature: "", threshold: null };
 
 // An edit is applied unless it is rejected: the restored text starts as the proposed restoration
-// (every edit the server returned: at or above the threshold, or two thirds of it beside another
+// (every edit the server returned: at or above the threshold, or 0.2 under it beside another
 // edit), and each edit can be rejected.
 const applied = (edit) => edit.state !== "rejected";
 
