@@ -286,6 +286,7 @@ def test_profiles_cli_learn_update_show_restore_detect_batch(tmp_path):
     out = run("learn", pages, "--output", first, "--model", TINY, "--workers", "1")
     assert out.returncode == 0, out.stderr
     assert b"12 pages" in out.stdout and b"iteration 1: the dictionary changed by" in out.stderr
+    assert b"unspin learn: its text" in out.stdout  # one spinner? (too little here to tell)
     profile = tmp_path / "profiles" / "site-a.tsv"
     out = run("learn", more, "--text-field", "body", "--update", first, "--output", profile, "--model", TINY,
               "--workers", "2", "-q")
@@ -296,6 +297,7 @@ def test_profiles_cli_learn_update_show_restore_detect_batch(tmp_path):
     shown = run("profile", "show", profile)
     assert shown.returncode == 0
     assert f"learned from {len(PAGES)} pages".encode() in shown.stdout and b"successful" in shown.stdout
+    assert b"its text" in shown.stdout
 
     spun = HELD_OUT.encode()
     out = run("restore", "--model", TINY, "--profile", profile, "-v", data=spun)
@@ -402,3 +404,14 @@ def lines_of(profile) -> list[str]:
     from unspin.profiles.fileformat import lines
 
     return lines(profile)
+
+
+def test_profiles_check_one_spinner_writes_each_original_one_way():
+    one = Profile({f"spun{i}": Word(5.0, 1.0, {(f"word{i}",): 4.0}) for i in range(12)})
+    assert one.check().one_spinner and one.check().originals == 12
+    # several spinners: each original written three ways, a third of its mass each
+    blend = Profile({f"{way}{i}": Word(2.0, 0.0, {(f"word{i}",): 2.0}) for i in range(12) for way in "abc"})
+    check = blend.check()
+    assert not check.one_spinner and abs(check.share - 1 / 3) < 1e-9
+    assert "its text reads as several spinners" in check.describe("its text")
+    assert not Profile({}).check().one_spinner  # nothing learned: too little to tell

@@ -608,7 +608,7 @@ def summary_line(summary: dict) -> str:
         line += f"; {summary['resumed_shards']} shards from the earlier run"
     crawl = summary.get("corpus")
     if crawl is not None:
-        line += f"\ncorpus mode: the crawl {crawl['verdict']}"
+        line += f"\ncorpus mode: {crawl['verdict']}"
         if not crawl["used"]:
             line += "; each document was restored alone"
     return line

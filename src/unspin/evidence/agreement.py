@@ -35,12 +35,13 @@ class CrawlCheck:
     def to_dict(self) -> dict:
         return {"one_spinner": self.one_spinner, "originals": self.originals, "share": round(self.share, 3)}
 
-    def describe(self) -> str:
+    def describe(self, subject: str = "the crawl") -> str:
+        """The verdict as a sentence about ``subject`` (a crawl, a profile's text)."""
         if self.originals < MIN_ORIGINALS:
-            return (f"too little restored to tell one spinner ({self.originals} originals restored "
+            return (f"{subject}: too little restored to tell one spinner ({self.originals} originals restored "
                     f"more than once, {MIN_ORIGINALS} wanted)")
         verdict = "one spinner" if self.one_spinner else "several spinners"
-        return (f"reads as {verdict}: an original's restorations come from one observed word "
+        return (f"{subject} reads as {verdict}: an original's restorations come from one observed word "
                 f"{self.share:.0%} of the time ({self.originals} originals; one spinner >= {ONE_SPINNER_SHARE:.0%})")
 
 
@@ -65,6 +66,18 @@ def family_shares(ranked) -> dict[tuple[str, ...], float]:
         family = {i for element in key for i in holders[element]}
         shares[words] = sum(spun[i][1] for i in family)
     return shares
+
+
+def one_way(readings) -> CrawlCheck:
+    """``CrawlCheck`` of (original words, summed posterior or mass at one observed word) pairs,
+    one per observed word and original: a crawl's first pass (``Agreement.check``) or a learned
+    profile (``Profile.check``)."""
+    by_original: dict[tuple[str, ...], list[float]] = {}
+    for words, total in readings:
+        if total >= STRONG_POSTERIOR:
+            by_original.setdefault(words, []).append(total)
+    shares = [max(found) / sum(found) for found in by_original.values() if sum(found) >= STRONG_TOTAL]
+    return CrawlCheck(len(shares), sum(shares) / len(shares) if shares else 0.0)
 
 
 class Agreement:
@@ -119,13 +132,7 @@ class Agreement:
 
     def check(self) -> CrawlCheck:
         """How much the crawl reads as one spinner's (``CrawlCheck``)."""
-        by_original: dict[tuple[str, ...], list[float]] = {}
-        for totals in self.totals.values():
-            for words, total in totals.items():
-                if total >= STRONG_POSTERIOR:
-                    by_original.setdefault(words, []).append(total)
-        shares = [max(found) / sum(found) for found in by_original.values() if sum(found) >= STRONG_TOTAL]
-        return CrawlCheck(len(shares), sum(shares) / len(shares) if shares else 0.0)
+        return one_way((words, total) for totals in self.totals.values() for words, total in totals.items())
 
     def occurrences(self, observed: str) -> int:
         return max(self.sites[observed], self.counts.get(observed, 0), 1)

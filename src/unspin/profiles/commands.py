@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from unspin.errors import UnspinError
+from unspin.evidence.agreement import MIN_ORIGINALS
 from unspin.options import QUIET
 
 ENTRIES = 25  # `profile show` prints this many entries unless told
@@ -191,6 +192,10 @@ def learn_command(inputs, output, update, name, engine, workers, address, text_f
                f"{stats['entries']:,} readings of {stats['words']:,} words, {run['iterations']} EM iterations "
                f"(last change {run['changes'][-1] if run['changes'] else 0:.2%}); "
                f"{run['words'] / max(seconds, 1e-9):,.0f} words/s with {workers} worker{'s' * (workers > 1)}")
+    check = profile.check()
+    click.echo(f"unspin learn: {check.describe('its text')}"
+               + ("" if check.one_spinner or check.originals < MIN_ORIGINALS else
+                  "; the profile blends their dictionaries (restoring with it and naming it are weaker)"))
 
 
 @click.group("profile")
@@ -233,6 +238,7 @@ def describe(profile, count: int = ENTRIES) -> list[str]:
                      f"{run.get('iterations', 0)} iterations (changes {changes or 'none'})")
     lines.append(f"{stats['words']:,} words and phrases, {stats['entries']:,} readings; "
                  f"{stats['spun_mass']:,.1f} of {stats['occurrences']:,.0f} occurrences read as spun")
+    lines.append(profile.check().describe("its text"))
     entries = profile.entries()[:count]
     if entries:
         lines.append("")
