@@ -129,8 +129,7 @@ def learning_curve(name: str, restorer: Restorer, scorer: Restorer, texts: list[
             entry["corpus"] = before["corpus"]
         elif fresh_corpus:
             corpus.merge(restorer.gather(new))
-            check = corpus.check()
-            evidence = corpus if check.one_spinner else None
+            evidence, check = corpus.for_corpus_mode()
             entry["corpus"] = {**scores(golds, [scorer.with_corpus(evidence).restore(text) for text in spun]),
                                "crawl": check.to_dict()}
         row["sizes"][str(size)] = entry

@@ -515,10 +515,8 @@ def run_batch(input_path, output_path, engine: str = "local", workers: int | Non
     crawl = None
     if corpus:
         gathered = runner.gather(shards(layout, shard_size, text_field))
-        if gathered is not None:
-            crawl = gathered.check()
-            # corpus mode's premise: one spinner wrote the crawl; else each document is read alone
-            runner.corpus = gathered if crawl.one_spinner or assume_one_spinner else None
+        if gathered is not None:  # corpus mode's premise: one spinner; else each document is read alone
+            runner.corpus, crawl = gathered.for_corpus_mode(assume_one_spinner)
         if save_profile is not None and gathered is not None:
             save_gathered(gathered, save_profile, make_restorer(factory, model, settings), layout)
     totals = {"documents": 0, "words": 0, "spun": 0, "errors": 0, "written": 0, "resumed_shards": 0}

@@ -345,14 +345,9 @@ class Restorer:
         return gather((tokenize(text) for text in texts), self.lm, self.table, self.settings)
 
     def crawl(self, texts, assume_one_spinner: bool = False) -> tuple["Agreement | None", "CrawlCheck"]:
-        """Corpus mode's evidence for ``texts`` (``gather``) and its check
-        (``Agreement.check``): the evidence is None where the crawl does not read as one
-        spinner's, since then the other texts' readings of a word say little about this
-        one's, and each text is best restored alone (bench/NOTES.md); ``assume_one_spinner``
-        keeps it whatever the check says."""
-        gathered = self.gather(texts)
-        check = gathered.check()
-        return (gathered if check.one_spinner or assume_one_spinner else None), check
+        """Corpus mode's evidence for ``texts`` (``gather``) and its check: None where the crawl
+        does not read as one spinner's (``Agreement.for_corpus_mode``)."""
+        return self.gather(texts).for_corpus_mode(assume_one_spinner)
 
     def detect(self, text: str) -> float:
         """How likely the document is spun, 0..1."""

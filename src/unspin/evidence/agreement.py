@@ -32,6 +32,11 @@ class CrawlCheck:
     def one_spinner(self) -> bool:
         return self.originals >= MIN_ORIGINALS and self.share >= ONE_SPINNER_SHARE
 
+    @property
+    def several_spinners(self) -> bool:
+        """Enough restored to tell, and not one spinner's (neither holds with too little)."""
+        return self.originals >= MIN_ORIGINALS and self.share < ONE_SPINNER_SHARE
+
     def to_dict(self) -> dict:
         return {"one_spinner": self.one_spinner, "originals": self.originals, "share": round(self.share, 3)}
 
@@ -40,7 +45,7 @@ class CrawlCheck:
         if self.originals < MIN_ORIGINALS:
             return (f"{subject}: too little restored to tell one spinner ({self.originals} originals restored "
                     f"more than once, {MIN_ORIGINALS} wanted)")
-        verdict = "one spinner" if self.one_spinner else "several spinners"
+        verdict = "several spinners" if self.several_spinners else "one spinner"
         return (f"{subject} reads as {verdict}: an original's restorations come from one observed word "
                 f"{self.share:.0%} of the time ({self.originals} originals; one spinner >= {ONE_SPINNER_SHARE:.0%})")
 
@@ -133,6 +138,14 @@ class Agreement:
     def check(self) -> CrawlCheck:
         """How much the crawl reads as one spinner's (``CrawlCheck``)."""
         return one_way((words, total) for totals in self.totals.values() for words, total in totals.items())
+
+    def for_corpus_mode(self, assume_one_spinner: bool = False) -> tuple["Agreement | None", CrawlCheck]:
+        """This crawl's evidence for corpus mode, and its check: None where the crawl does not
+        read as one spinner's, since then the other texts' readings of a word say little about
+        this one's and each text is best restored alone (bench/NOTES.md); ``assume_one_spinner``
+        keeps it whatever the check says."""
+        check = self.check()
+        return (self if check.one_spinner or assume_one_spinner else None), check
 
     def occurrences(self, observed: str) -> int:
         return max(self.sites[observed], self.counts.get(observed, 0), 1)

@@ -18,7 +18,6 @@ from pathlib import Path
 import click
 
 from unspin.errors import UnspinError
-from unspin.evidence.agreement import MIN_ORIGINALS
 from unspin.options import QUIET
 
 ENTRIES = 25  # `profile show` prints this many entries unless told
@@ -194,8 +193,8 @@ def learn_command(inputs, output, update, name, engine, workers, address, text_f
                f"{run['words'] / max(seconds, 1e-9):,.0f} words/s with {workers} worker{'s' * (workers > 1)}")
     check = profile.check()
     click.echo(f"unspin learn: {check.describe('its text')}"
-               + ("" if check.one_spinner or check.originals < MIN_ORIGINALS else
-                  "; the profile blends their dictionaries (restoring with it and naming it are weaker)"))
+               + ("; the profile blends their dictionaries (restoring with it and naming it are weaker)"
+                  if check.several_spinners else ""))
 
 
 @click.group("profile")
