@@ -17,6 +17,8 @@ WORDNET = Lexicon([
     Link("bank", "financial institution", "hypernym", "bank.n.01>financial_institution.n.01"),
     Link("algorithms", "algorithm", "synonym", "algorithm.n.01"),
     Link("genetic", "hereditary", "similar_to", "genetic.a.01"),
+    Link("stone", "rock", "synonym", "stone.n.02"),
+    Link("stones", "rock", "synonym", "stone.n.02"),
 ], name="wordnet")
 MOBY = Lexicon([
     Link("random", "irregular", "thesaurus", "moby"),
@@ -26,7 +28,7 @@ MOBY = Lexicon([
 ], name="moby")
 INVENTORY = Inventory.of({"deep learning": 500, "random forest": 300, "neural network": 900,
                           "west bank": 400, "genetic algorithm": 80, "genetic algorithms": 60,
-                          "deep knowledge": 12})
+                          "deep knowledge": 12, "kidney stone": 40, "kidney stones": 150})
 
 
 class KnownPairs:
@@ -141,6 +143,18 @@ def test_phrases_need_a_far_more_established_term(channel):
 def test_phrases_keep_the_number_of_the_run(channel):
     # the WordNet channel lists "algorithms" -> "algorithm"; the singular stays singular
     assert readings(channel, "A hereditary algorithm here.")["hereditary algorithm"] == "genetic algorithm"
+
+
+def test_phrases_keep_a_singular_run_singular(channel):
+    # the WordNet channel lists both "stone" and "stones" for "rock"; a paper mill keeps the
+    # number it read, so "kidney rock" is "kidney stone" although "kidney stones" is commoner
+    def terms(text: str) -> set[str]:
+        tokens = tokenize(text).tokens
+        return {" ".join(channel.term_around(tokens, arc.begin, arc.end, arc.candidate.words)[2])
+                for begin in range(len(tokens)) for arc in channel.arcs(tokens, begin, PARAMS)}
+
+    assert terms("A kidney rock here.") == {"kidney stone"}
+    assert terms("Two kidney rocks here.") == {"kidney stones"}
 
 
 def test_phrases_prior_follows_the_document_rate(channel):

@@ -350,7 +350,7 @@ class PhraseChannel:
                 add(link.original, Option(link.original, math.log10(link.share), False,
                                           wordnet=link.relation != THESAURUS))
         if " " in piece or "NNS" not in tags(piece):
-            return found
+            return found if " " in piece else _singular(found)
         # a plural noun: its lemma's originals, in the plural (irregular timberlands -> random
         # forests), keyed by the plural, or at the head by the singular the inventory may hold
         for lemma in lemmas(piece):
@@ -529,6 +529,16 @@ class PhraseChannel:
                         and arc.candidate.log10_prior > best):
                     best, found = arc.candidate.log10_prior, (start, start + match.length, match.words)
         return found
+
+
+def _singular(found: dict[str, "Option"]) -> dict[str, "Option"]:
+    """A singular piece's options without the plural of a term word whose singular is an option
+    too: the WordNet channel lists both forms ("rock" <- stone, stones), and a paper mill keeps
+    the number it read ("kidney rock" is "kidney stone", not "kidney stones").  Only plurals in
+    -s: "data" stays an option beside "datum" ("crude information" is "raw data")."""
+    plurals = [key for key in found if key.endswith("s") and "NNS" in tags(key)  # not "data" (datum)
+               and any(lemma in found and _inflect(lemma, PLURAL)[:1] == (key,) for lemma in lemmas(key))]
+    return {key: option for key, option in found.items() if key not in plurals} if plurals else found
 
 
 def _starts(pieces) -> list[int]:
