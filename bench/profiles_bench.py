@@ -130,8 +130,7 @@ def learning_curve(name: str, restorer: Restorer, scorer: Restorer, texts: list[
         elif fresh_corpus:
             corpus.merge(restorer.gather(new))
             evidence, check = corpus.for_corpus_mode()
-            entry["corpus"] = {**scores(golds, [scorer.with_corpus(evidence).restore(text) for text in spun]),
-                               "crawl": check.to_dict()}
+            entry.update(corpus_entries(scorer, profile, evidence, check, golds))
         row["sizes"][str(size)] = entry
         corpus_f05 = entry.get("corpus", {}).get("per_edit", {}).get("f05")
         print(f"{name:>14} {size:>6} pages: profile F0.5 {entry['profile']['per_edit']['f05']:.3f} "
@@ -139,6 +138,48 @@ def learning_curve(name: str, restorer: Restorer, scorer: Restorer, texts: list[
               + (f", corpus mode {corpus_f05:.3f}" if corpus_f05 is not None else "")
               + f"; learning {entry['learn_words_per_second']:,.0f} words/s", flush=True)
     return row, profile, golds
+
+
+def corpus_entries(scorer: Restorer, profile, evidence, check, golds) -> dict:
+    """Corpus mode over the pages and the held-out texts (``evidence``: None where the crawl's
+    check found it not one spinner's), and the same with the profile too: what `unspin batch
+    --corpus --profile PROFILE` does with a batch of the spinner's pages."""
+    spun = [gold.spun for gold in golds]
+    both = scorer.with_profile(profile).with_corpus(evidence)
+    return {"corpus": {**scores(golds, [scorer.with_corpus(evidence).restore(text) for text in spun]),
+                       "crawl": check.to_dict()},
+            "profile_corpus": scores(golds, [both.restore(text) for text in spun])}
+
+
+def corpus_again(args) -> None:
+    """--corpus-only: corpus mode, and the profile with corpus mode, again for every family and
+    size of --out with the profiles of --profiles-from (learning, the profile alone, mismatched
+    profiles, speeds and attribution stay --out's); then the summary, and print the section."""
+    results = json.loads(args.out.read_text(encoding="utf-8"))
+    texts = paragraphs(results["split"], results["paragraphs"])
+    all_pages = pages(max(results["sizes"]), words=results["page_words"])
+    restorer = Restorer()
+    for name, row in results["families"].items():
+        scorer, _trees = restorer_without(name, args.lofo)
+        golds = [spin(text, name, row["seed"], RATE) for text in texts]
+        spun_pages = [spin(page, name, row["seed"], RATE).spun for page in all_pages]
+        corpus = Agreement(corpus=True).merge(restorer.gather([gold.spun for gold in golds]))
+        learned = 0
+        for size in sorted(results["sizes"]):
+            corpus.merge(restorer.gather(spun_pages[learned:size]))
+            learned = size
+            evidence, check = corpus.for_corpus_mode()
+            profile = read(args.profiles_from / f"{name}-{size}.tsv.gz")
+            entry = row["sizes"][str(size)]
+            entry.update(corpus_entries(scorer, profile, evidence, check, golds))
+            print(f"{name:>14} {size:>6} pages: profile {entry['profile']['per_edit']['f05']:.3f}, corpus mode "
+                  f"{entry['corpus']['per_edit']['f05']:.3f}, profile + corpus mode "
+                  f"{entry['profile_corpus']['per_edit']['f05']:.3f}", flush=True)
+    results["corpus_again"] = True
+    results["corpus_command"] = "python " + " ".join(["bench/profiles_bench.py"] + sys.argv[1:])
+    results["summary"] = summary(results)
+    write_atomic(args.out, json.dumps(results, indent=1) + "\n")
+    print("\n".join(render(results)))
 
 
 def speed(spun_pages: list[str], held_out: list[str] | None = None, restorer: Restorer | None = None,
@@ -244,10 +285,17 @@ def main() -> None:
     parser.add_argument("--profiles-from", type=Path, default=None, metavar="FOLDER",
                         help="read the profiles a --save run kept in FOLDER instead of learning them; learning "
                              "speeds and corpus mode are taken from that run's --out")
+    parser.add_argument("--corpus-only", action="store_true",
+                        help="with --profiles-from: only corpus mode and the profile with corpus mode, again, into --out")
     parser.add_argument("--corpus-again", action="store_true",
                         help="with --profiles-from: run corpus mode again (with this code) instead of taking that run's")
     args = parser.parse_args()
 
+    if args.corpus_only:
+        if args.profiles_from is None:
+            raise SystemExit("--corpus-only reads the profiles of --profiles-from")
+        corpus_again(args)
+        return
     if args.attribution_only or args.speed_only:
         rerun_part(args)
         return
@@ -361,11 +409,16 @@ def summary(results: dict) -> dict:
     at = {name: row["sizes"][largest]["profile"]["per_edit"]["f05"] for name, row in rows.items()}
     beats = {name: all(entry["profile"]["per_edit"]["f05"] > entry["corpus"]["per_edit"]["f05"]
                        for entry in row["sizes"].values() if "corpus" in entry) for name, row in rows.items()}
+    with_corpus = {name: all(entry["profile_corpus"]["per_edit"]["f05"] > entry["corpus"]["per_edit"]["f05"]
+                             for entry in row["sizes"].values())
+                   for name, row in rows.items()
+                   if all("profile_corpus" in entry for entry in row["sizes"].values())}
     learning = [entry["learn_words_per_second"] for row in rows.values() for entry in row["sizes"].values()
                 if entry["pages"] >= 100] or [entry["learn_words_per_second"] for row in rows.values()
                                               for entry in row["sizes"].values()]
     mismatched = results["mismatched"]["families"]
     return {"largest_size": int(largest), "f05_at_largest": at, "beats_corpus_mode_at_every_size": beats,
+            "with_corpus_beats_corpus_mode_at_every_size": with_corpus,
             "learning_words_per_second_median": sorted(learning)[len(learning) // 2] if learning else None,
             "mismatched_cost_max": max((e["cost"] for e in mismatched.values()), default=None),
             "mismatched_clean_false_per_1000_max": max((e["clean_false_per_1000"] for e in mismatched.values()),
@@ -399,7 +452,12 @@ def render(data: dict) -> list[str]:
                                                  else "and corpus mode are that run's.")
                 if data.get("profiles_from") else "")
              + " Corpus mode checks that the crawl reads as one spinner's (`Agreement.check`); `(alone)`: it did "
-             "not, and the paragraphs were restored one at a time.", "",
+             "not, and the paragraphs were restored one at a time."
+             + (" `+ corpus`: the profile and corpus mode together, as `unspin batch --corpus --profile PROFILE` "
+                "restores a batch of the spinner's pages" + (f" (corpus mode and `+ corpus`: `{data['corpus_command']}`)"
+                                                               if data.get("corpus_command") else "") + "."
+                if any("profile_corpus" in entry for row in data["families"].values() for entry in row["sizes"].values())
+                else ""), "",
              "| family | none | " + " | ".join(f"{size} pages: profile / corpus mode" for size in sizes)
              + " |", "|---|---:|" + "---:|" * len(sizes)]
     for name, row in data["families"].items():
@@ -412,8 +470,10 @@ def render(data: dict) -> list[str]:
             edit = entry["profile"]["per_edit"]
             corpus = entry.get("corpus", {}).get("per_edit", {})
             alone = "" if entry.get("corpus", {}).get("crawl", {}).get("one_spinner", True) else " (alone)"
+            both = entry.get("profile_corpus", {}).get("per_edit", {})
             cells.append(f"**{edit['f05']:.3f}** {list(edit['f05_interval'])} / "
-                         + (f"{corpus['f05']:.3f} {list(corpus['f05_interval'])}{alone}" if corpus else "-"))
+                         + (f"{corpus['f05']:.3f} {list(corpus['f05_interval'])}{alone}" if corpus else "-")
+                         + (f" (+ corpus {both['f05']:.3f} {list(both['f05_interval'])})" if both else ""))
         lines.append(f"| {name} | {row['none']['per_edit']['f05']:.3f} | " + " | ".join(cells) + " |")
     lines += ["", "| family (per site) | none | " + " | ".join(f"{size} pages: profile / corpus" for size in sizes)
               + " |", "|---|---:|" + "---:|" * len(sizes)]
@@ -486,6 +546,11 @@ def render(data: dict) -> list[str]:
                 ("better than corpus mode at every size", "every family",
                  ", ".join(n for n, ok in summary_["beats_corpus_mode_at_every_size"].items() if not ok) or "all",
                  all(summary_["beats_corpus_mode_at_every_size"].values())),
+                *([("... the profile with corpus mode (`+ corpus`) better than corpus mode alone at every size",
+                    "every family",
+                    ", ".join(n for n, ok in summary_["with_corpus_beats_corpus_mode_at_every_size"].items() if not ok)
+                    or "all", all(summary_["with_corpus_beats_corpus_mode_at_every_size"].values()))]
+                  if summary_.get("with_corpus_beats_corpus_mode_at_every_size") else []),
                 ("learning words/s per worker", f">= {targets['learning_words_per_second']:,}",
                  f"{summary_['learning_words_per_second_median'] or 0:,}",
                  (summary_["learning_words_per_second_median"] or 0) >= targets["learning_words_per_second"]),

@@ -331,6 +331,13 @@ def test_profiles_cli_learn_update_show_restore_detect_batch(tmp_path):
     assert read(kept).words["successful"].originals[("in",)] > 0 and read(kept).header["pages"] == len(PAGES) - 12
     out = run("batch", more, tmp_path / "x.jsonl", "--model", TINY, "--save-profile", kept)
     assert out.returncode == 1 and b"--corpus" in out.stderr
+    # the profile and corpus mode together (bench/profiles_bench.py's `+ corpus`)
+    out = run("batch", more, tmp_path / "both.jsonl", "--text-field", "body", "--model", TINY, "--corpus",
+              "--assume-one-spinner", "--profile", profile, "--workers", "1", "--no-progress")
+    assert out.returncode == 0, out.stderr
+    records = [json.loads(line) for line in (tmp_path / "both.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert records and all("|profile:site-a+" in r["signature"] and r["signature"].endswith("|corpus")
+                           for r in records)
 
 
 def test_profiles_cli_refuses_bad_profiles(tmp_path):
