@@ -31,6 +31,8 @@ leave-one-family-out ones (FAMILY/calibration.json and FAMILY/profile_confidence
     python bench/profiles_bench.py --attribution-only build/profiles  # redo attribution with a --save run's profiles
     python bench/profiles_bench.py --lofo build/lofo --profiles-from build/profiles  # restore again with a --save
         # run's profiles (after a change to how profiles are read); learning and corpus mode come from --out
+    python bench/profiles_bench.py --lofo build/lofo --profiles-from build/profiles --corpus-only  # only corpus
+        # mode and the profile with corpus mode ("+ corpus"), again, into --out
 """
 
 from __future__ import annotations

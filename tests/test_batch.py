@@ -313,6 +313,20 @@ def test_batch_corpus_mode_reads_alone_a_crawl_that_is_not_one_spinners(tmp_path
     assert "each document was restored alone" in summary_line(summary)
 
 
+def test_batch_summary_says_when_corpus_mode_stands_in_for_a_seasoned_profile():
+    from types import SimpleNamespace
+
+    from unspin.batch import SEASONED_PROFILE_PAGES, seasoned_note
+
+    assert seasoned_note(None) is None
+    assert seasoned_note(SimpleNamespace(header={"pages": SEASONED_PROFILE_PAGES - 1})) is None
+    note = seasoned_note(SimpleNamespace(header={"pages": 1000}))
+    assert "1,000 pages" in note and "drop --corpus" in note
+    summary = {"documents": 2, "errors": 0, "spun": 1, "words": 20, "errors_file": None, "docs_per_second": 1.0,
+               "words_per_second": 10.0, "resumed_shards": 0, "corpus": None, "note": note}
+    assert summary_line(summary).endswith(note)
+
+
 def test_batch_assume_one_spinner_needs_corpus_mode(tmp_path):
     from unspin.errors import UnspinError
 

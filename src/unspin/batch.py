@@ -45,6 +45,11 @@ from unspin.progress import wanted
 from unspin.schema import result_to_dict
 
 FLAG_SCORE = 0.5  # spun_score from which the summary counts a document as spun
+# With --corpus and --profile, corpus mode's agreement (a generic first pass over the batch)
+# stands in for the profile's own.  That helps a profile learned from a few pages and costs one
+# learned from hundreds (bench/profiles_bench.py, "+ corpus"; bench/NOTES.md): from this many
+# pages the summary says so.
+SEASONED_PROFILE_PAGES = 100
 DEFAULT_FACTORY = "unspin.restorer:Restorer"
 CHUNK = 16  # documents per task sent to a worker
 
@@ -563,6 +568,7 @@ def run_batch(input_path, output_path, engine: str = "local", workers: int | Non
             "first_shard": first,
             "corpus": None if crawl is None else {**crawl.to_dict(), "used": runner.corpus is not None,
                                                   "verdict": crawl.describe()},
+            "note": seasoned_note(learned) if runner.corpus is not None else None,
             "worker_pss_kb": dict(sorted(runner.memory.items()))}
 
 
@@ -594,6 +600,16 @@ def check_ray() -> None:
         raise UnspinError("E030", f"{RAY_MISSING} ({error})") from None
 
 
+def seasoned_note(profile) -> str | None:
+    """What the summary says when corpus mode replaces the agreement of a profile learned from
+    many pages (SEASONED_PROFILE_PAGES): --profile alone restores better."""
+    if profile is None or profile.header.get("pages", 0) < SEASONED_PROFILE_PAGES:
+        return None
+    return (f"note: the profile was learned from {profile.header['pages']:,} pages; with --corpus, what this "
+            "batch says replaced what the profile says of the words it reads, and a profile learned from "
+            "hundreds of pages restores better alone (drop --corpus)")
+
+
 def summary_line(summary: dict) -> str:
     ok = summary["documents"] - summary["errors"]
     share = summary["spun"] / ok if ok else 0.0
@@ -609,6 +625,8 @@ def summary_line(summary: dict) -> str:
         line += f"\ncorpus mode: {crawl['verdict']}"
         if not crawl["used"]:
             line += "; each document was restored alone"
+    if summary.get("note"):
+        line += "\n" + summary["note"]
     return line
 
 
