@@ -313,15 +313,15 @@ def test_batch_corpus_mode_reads_alone_a_crawl_that_is_not_one_spinners(tmp_path
     assert "each document was restored alone" in summary_line(summary)
 
 
-def test_batch_summary_says_when_corpus_mode_stands_in_for_a_seasoned_profile():
+def test_batch_summary_says_how_corpus_mode_and_a_profile_were_read():
     from types import SimpleNamespace
 
-    from unspin.batch import SEASONED_PROFILE_PAGES, seasoned_note
+    from unspin.batch import seasoned_note
 
     assert seasoned_note(None) is None
-    assert seasoned_note(SimpleNamespace(header={"pages": SEASONED_PROFILE_PAGES - 1})) is None
-    note = seasoned_note(SimpleNamespace(header={"pages": 1000}))
-    assert "1,000 pages" in note and "drop --corpus" in note
+    assert "together" in seasoned_note(SimpleNamespace(header={"pages": 10}, seasoned=False))
+    note = seasoned_note(SimpleNamespace(header={"pages": 1000}, seasoned=True))
+    assert "1,000 pages" in note and "with it alone" in note
     summary = {"documents": 2, "errors": 0, "spun": 1, "words": 20, "errors_file": None, "docs_per_second": 1.0,
                "words_per_second": 10.0, "resumed_shards": 0, "corpus": None, "note": note}
     assert summary_line(summary).endswith(note)

@@ -208,6 +208,21 @@ def test_profiles_learned_profile_restores_held_out_text_better(restorer, learne
     assert "|profile:site-a+" in result.signature
 
 
+def test_profiles_seasoned_profile_reads_the_documents_it_fits_without_the_batch(restorer, learned):
+    from unspin.profiles.profile import SEASONED_PAGES
+
+    crawl = restorer.gather(PAGES + [HELD_OUT])
+    young = Profile(learned.words, {**learned.header, "pages": SEASONED_PAGES - 1})
+    seasoned = Profile(learned.words, {**learned.header, "pages": SEASONED_PAGES})
+    assert not young.seasoned and seasoned.seasoned
+    alone = restorer.with_profile(seasoned).restore(HELD_OUT)
+    both = restorer.with_profile(seasoned).with_corpus(crawl).restore(HELD_OUT)
+    assert both.profile_use.used and both.edits == alone.edits and both.signature == alone.signature
+    assert restorer.with_profile(young).with_corpus(crawl).restore(HELD_OUT).signature.endswith("|corpus")
+    # a document the profile does not fit is read with the batch's agreement
+    assert restorer.with_profile(seasoned).with_corpus(crawl).restore(CLEAN[1]).signature.endswith("|corpus")
+
+
 def test_profiles_profile_adds_no_edits_on_clean_text(restorer, learned):
     with_profile = restorer.with_profile(learned)
     for text in CLEAN:

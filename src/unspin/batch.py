@@ -45,11 +45,6 @@ from unspin.progress import wanted
 from unspin.schema import result_to_dict
 
 FLAG_SCORE = 0.5  # spun_score from which the summary counts a document as spun
-# With --corpus and --profile, corpus mode's agreement (a generic first pass over the batch)
-# stands in for the profile's own.  That helps a profile learned from a few pages and costs one
-# learned from hundreds (bench/profiles_bench.py, "+ corpus"; bench/NOTES.md): from this many
-# pages the summary says so.
-SEASONED_PROFILE_PAGES = 100
 DEFAULT_FACTORY = "unspin.restorer:Restorer"
 CHUNK = 16  # documents per task sent to a worker
 
@@ -601,13 +596,16 @@ def check_ray() -> None:
 
 
 def seasoned_note(profile) -> str | None:
-    """What the summary says when corpus mode replaces the agreement of a profile learned from
-    many pages (SEASONED_PROFILE_PAGES): --profile alone restores better."""
-    if profile is None or profile.header.get("pages", 0) < SEASONED_PROFILE_PAGES:
+    """What the summary says of corpus mode with a profile: a seasoned one (``Profile.seasoned``)
+    reads the documents it fits alone, a young one with the batch's agreement."""
+    if profile is None:
         return None
-    return (f"note: the profile was learned from {profile.header['pages']:,} pages; with --corpus, what this "
-            "batch says replaced what the profile says of the words it reads, and a profile learned from "
-            "hundreds of pages restores better alone (drop --corpus)")
+    pages = profile.header.get("pages", 0)
+    if profile.seasoned:
+        return (f"profile: learned from {pages:,} pages: the documents it fits were restored with it alone, "
+                "the others with corpus mode")
+    return (f"profile: learned from {pages:,} pages: the documents it fits were restored with it and corpus "
+            "mode together")
 
 
 def summary_line(summary: dict) -> str:

@@ -17,6 +17,7 @@ from unspin.candidates import ReadingTable
 from unspin.evidence import Agreement
 from unspin.lm import LanguageModel
 from unspin.passes import Proposal, fitting_view, looks_english, proposals
+from unspin.signature import without_corpus
 from unspin.surface import article_edits, match_case, reason
 from unspin.tokenize import is_word, tokenize
 from unspin.topics import Topics
@@ -40,6 +41,10 @@ def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, si
     if not looks_english(document):
         return Restoration(text, text, (), 0.0, signature)
     view, use = fitting_view(profile, document, lm, table, settings) if profile is not None else (None, None)
+    if view is not None and corpus is not None and profile.seasoned:
+        # a seasoned profile reads the documents it fits better alone than with the batch's agreement
+        corpus = None
+        signature = without_corpus(signature)
     found = list(proposals(document, lm, table, settings, topics, corpus, neural=neural, profile=view))
     scores = iter(calibration.confidences([e for p in found for _c, e in p.readings if e is not None]))
     chosen: list[Edit] = []

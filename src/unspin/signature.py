@@ -92,7 +92,16 @@ class Signature:
             parts.append(f"phrases:{','.join(map(str, self.phrases))}")
         if self.profile:
             parts.append(f"profile:{self.profile}" + (f",{self.profile_model}" if self.profile_model else ""))
-        return "|".join(parts + (["corpus"] if self.corpus else []))
+        return "|".join(parts + ([CORPUS] if self.corpus else []))
+
+
+CORPUS = "corpus"  # the signature's last part where corpus evidence was read
+
+
+def without_corpus(signature: str) -> str:
+    """A signature string without its corpus part: a document of a corpus-mode run restored
+    without the crawl's evidence (``edits.restore_text``, a seasoned profile)."""
+    return signature.removesuffix("|" + CORPUS)
 
 
 def describe(folder: Path, lexicon_name: str, lm_name: str, lm_order: int, calibrated: bool,

@@ -75,6 +75,14 @@ class Word:
         return sum(self.originals.values())
 
 
+# A profile learned from this many pages reads a document it fits better on its own than with
+# a batch's corpus mode: with both, the batch's agreement (a generic first pass) stands in for
+# the profile's, which helps a profile of 10 pages and costs one of 100 or 1,000 (news_dev,
+# wordnet and thesaurus-b; bench/NOTES.md).  ``edits.restore_text`` reads such a document with
+# the profile alone.
+SEASONED_PAGES = 100
+
+
 class Profile:
     """One spinner's learned dictionary (see the module).  ``header`` says what it was
     learned with and from (``fileformat.HEADER_FIELDS``)."""
@@ -102,6 +110,12 @@ class Profile:
             word.originals = {original: mass for original, mass in totals.items() if mass >= 1e-3}
             word.kept = max(0.0, word.count - sum(word.originals.values()))
         return cls(words, header)
+
+    @property
+    def seasoned(self) -> bool:
+        """Learned from SEASONED_PAGES pages or more: it reads the documents it fits without
+        a batch's corpus mode."""
+        return self.header.get("pages", 0) >= SEASONED_PAGES
 
     def check(self) -> "CrawlCheck":
         """Whether its pages read as one spinner's (``evidence.agreement.CrawlCheck``): EM makes
