@@ -456,7 +456,8 @@ def render(data: dict) -> list[str]:
              + " Corpus mode checks that the crawl reads as one spinner's (`Agreement.check`); `(alone)`: it did "
              "not, and the paragraphs were restored one at a time."
              + (" `+ corpus`: the profile and corpus mode together, as `unspin batch --corpus --profile PROFILE` "
-                "restores a batch of the spinner's pages" + (f" (corpus mode and `+ corpus`: `{data['corpus_command']}`)"
+                "restores a batch of the spinner's pages (a profile of 100 pages or more, `Profile.seasoned`, reads the "
+                "documents it fits alone)" + (f" (corpus mode and `+ corpus`: `{data['corpus_command']}`)"
                                                                if data.get("corpus_command") else "") + "."
                 if any("profile_corpus" in entry for row in data["families"].values() for entry in row["sizes"].values())
                 else ""), "",
