@@ -108,7 +108,7 @@ def learning_curve(name: str, restorer: Restorer, scorer: Restorer, texts: list[
     profile = None
     learned = 0
     fresh_corpus = corpus_mode and (saved is None or corpus_again)
-    corpus = Agreement(corpus=True).merge(restorer.gather(spun)) if fresh_corpus else None
+    crawls = growing_crawl(restorer, spun, spun_pages, sizes) if fresh_corpus else None
     for size in sizes:
         new = spun_pages[learned:size]
         before = saved[1]["sizes"][str(size)] if saved is not None else None  # that run's entry
@@ -130,8 +130,7 @@ def learning_curve(name: str, restorer: Restorer, scorer: Restorer, texts: list[
         if before is not None and "corpus" in before and not fresh_corpus:
             entry["corpus"] = before["corpus"]
         elif fresh_corpus:
-            corpus.merge(restorer.gather(new))
-            evidence, check = corpus.for_corpus_mode()
+            _size, evidence, check = next(crawls)
             entry.update(corpus_entries(scorer, profile, evidence, check, golds))
         row["sizes"][str(size)] = entry
         corpus_f05 = entry.get("corpus", {}).get("per_edit", {}).get("f05")
@@ -140,6 +139,17 @@ def learning_curve(name: str, restorer: Restorer, scorer: Restorer, texts: list[
               + (f", corpus mode {corpus_f05:.3f}" if corpus_f05 is not None else "")
               + f"; learning {entry['learn_words_per_second']:,.0f} words/s", flush=True)
     return row, profile, golds
+
+
+def growing_crawl(restorer: Restorer, held_out: list[str], spun_pages: list[str], sizes: list[int]):
+    """For each size (rising): the size, and corpus mode's evidence and check over the held-out
+    texts plus the first SIZE pages (``Agreement.for_corpus_mode``); each page is read once."""
+    corpus = Agreement(corpus=True).merge(restorer.gather(held_out))
+    read_up_to = 0
+    for size in sizes:
+        corpus.merge(restorer.gather(spun_pages[read_up_to:size]))
+        read_up_to = size
+        yield (size, *corpus.for_corpus_mode())
 
 
 def corpus_entries(scorer: Restorer, profile, evidence, check, golds) -> dict:
@@ -165,12 +175,8 @@ def corpus_again(args) -> None:
         scorer, _trees = restorer_without(name, args.lofo)
         golds = [spin(text, name, row["seed"], RATE) for text in texts]
         spun_pages = [spin(page, name, row["seed"], RATE).spun for page in all_pages]
-        corpus = Agreement(corpus=True).merge(restorer.gather([gold.spun for gold in golds]))
-        learned = 0
-        for size in sorted(results["sizes"]):
-            corpus.merge(restorer.gather(spun_pages[learned:size]))
-            learned = size
-            evidence, check = corpus.for_corpus_mode()
+        for size, evidence, check in growing_crawl(restorer, [gold.spun for gold in golds], spun_pages,
+                                                   sorted(results["sizes"])):
             profile = read(args.profiles_from / f"{name}-{size}.tsv.gz")
             entry = row["sizes"][str(size)]
             entry.update(corpus_entries(scorer, profile, evidence, check, golds))

@@ -600,12 +600,8 @@ def seasoned_note(profile) -> str | None:
     reads the documents it fits alone, a young one with the batch's agreement."""
     if profile is None:
         return None
-    pages = profile.header.get("pages", 0)
-    if profile.seasoned:
-        return (f"profile: learned from {pages:,} pages: the documents it fits were restored with it alone, "
-                "the others with corpus mode")
-    return (f"profile: learned from {pages:,} pages: the documents it fits were restored with it and corpus "
-            "mode together")
+    how = "with it alone, the others with corpus mode" if profile.seasoned else "with it and corpus mode together"
+    return f"profile: learned from {profile.header.get('pages', 0):,} pages: the documents it fits were restored {how}"
 
 
 def summary_line(summary: dict) -> str:
