@@ -208,6 +208,34 @@ def test_profiles_learned_profile_restores_held_out_text_better(restorer, learne
     assert "|profile:site-a+" in result.signature
 
 
+# The same spinner, writing capitalised words like any other ("Successful" for "In"), or
+# leaving them alone, as most spinners do.
+CAPITALS = ["Successful 2019 he was successful Seoul.", "Successful the city the home is good.",
+            "Volition they beryllium told?"] * 4
+LEFT_ALONE = ["In 2019 he was successful Seoul.", "In the city the home is good.", "Will they beryllium told?"] * 4
+
+
+def test_profiles_learn_capitalised_words_apart(restorer):
+    from unspin.casing import key, titled, untitled
+
+    assert key("he or she", True) == "He or she" and key("in", False) == "in"
+    assert titled(("in", "the")) == ("In", "the") and untitled(("In", "the")) == ("in", "the")
+    rewrites = restorer.learn(PAGES + CAPITALS, name="capitals")
+    assert max(rewrites.words["Successful"].originals, key=rewrites.words["Successful"].originals.get) == ("In",)
+    assert rewrites.words["successful"].originals.keys() == {("in",)}  # lowercase sums stay apart
+    leaves = restorer.learn(PAGES + LEFT_ALONE, name="left-alone")
+    assert "Successful" not in leaves.words and leaves.words["In"].originals == {}
+    text = "Successful Seoul, the home is good. They volition beryllium told."
+    assert restorer.with_profile(rewrites).restore(text).restored_text == "In Seoul, the house is good. They will be told."
+    # a spinner whose pages leave capitalised words alone restores them as without a profile
+    kept = restorer.with_profile(leaves).restore(text)
+    assert kept.restored_text.startswith("Successful Seoul,") and kept.profile_use.used
+    assert restorer.restore(text).restored_text.startswith("Successful Seoul,")
+    # a profile learned before capitalised entries existed reads capitalised words generically
+    lowercase = Profile({t: w for t, w in rewrites.words.items() if not t[:1].isupper()}, rewrites.header)
+    assert restorer.with_profile(lowercase).restore(text).restored_text.startswith("Successful Seoul,")
+
+
 def test_profiles_seasoned_profile_reads_the_documents_it_fits_without_the_batch(restorer, learned):
     from unspin.profiles.profile import SEASONED_PAGES
 

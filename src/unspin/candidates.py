@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 
 from unspin import relations
+from unspin.casing import key as profile_key, titled, untitled
 from unspin.errors import UnspinError
 from unspin.lexicon import Lexicon
 from unspin.tokenize import is_word
@@ -46,8 +47,9 @@ class ChannelParams:
     present: frozenset = frozenset()  # lowercase words the document uses as they stand
     context: bool = True  # rank a long list of readings by their fit in context (else by prior)
     phrases: bool = False  # phrase arcs too (the table's phrase channel, unspin.phrases)
-    # A learned channel for lowercase words (a spinner profile: ``log10_spun``, ``log10_keep``
-    # and ``known``), used instead of the generic rate x share; None: the generic channel.
+    # A learned channel (a spinner profile: ``log10_spun``, ``log10_keep`` and ``known``, of
+    # ``profiles.profile.key``: capitalised words apart), used instead of the generic rate x
+    # share where the pages say something; None: the generic channel.
     profile: object = None
 
     def log10_spin(self, capitalised: bool) -> float:
@@ -258,7 +260,7 @@ def spun_arcs(tokens: tuple[Token, ...], begin: int, table: ReadingTable, params
         return []  # punctuation, or an acronym (TV, NATO): names are not restored
     capitalised = is_capitalised(token)
     log10_spin = params.log10_spin(capitalised)
-    profile = None if capitalised else params.profile  # profiles are learned on lowercase words
+    profile = params.profile  # a capitalised word is read with the profile's capitalised entries
     arcs = []
     longest = min(table.lexicon.max_replacement_words, len(tokens) - begin)
     prefixes = table.phrase_prefixes
@@ -270,12 +272,13 @@ def spun_arcs(tokens: tuple[Token, ...], begin: int, table: ReadingTable, params
                 break
             observed += " " + following.norm
         previous = observed
-        if profile is not None and observed in profile.plain:
+        held = profile_key(observed, capitalised)
+        if profile is not None and held in profile.plain:
             continue  # the spinner's pages never use these words for another
         pooled = params.bonus
         present = params.present
         readings = table.readings(observed)
-        known = profile.known(observed) if profile is not None else ()
+        known = tuple(map(untitled, profile.known(held))) if profile is not None else ()
         if params.context and readings:
             # only readings that could beat the words as they stand in this context
             (kept, _none), *fits = in_context(readings, tokens, begin, begin + length, table.lm)
@@ -292,7 +295,7 @@ def spun_arcs(tokens: tuple[Token, ...], begin: int, table: ReadingTable, params
                 bonus += LITERAL_LOG10
             channel = log10_spin + reading.log10_share
             if profile is not None:
-                channel = profile.log10_spun(observed, reading.words, channel)
+                channel = profile.log10_spun(held, titled(reading.words) if capitalised else reading.words, channel)
             candidate = Candidate(reading.words, reading.relation, channel + bonus, reading.original,
                                   reading.log10_share)
             arcs.append(Arc(begin, begin + length, candidate))
@@ -350,9 +353,9 @@ def log10_keep(token: Token, lexicon: Lexicon, params: ChannelParams) -> float:
         return 0.0
     capitalised = is_capitalised(token)
     generic = params.log10_keep(capitalised)
-    if params.profile is None or capitalised:
+    if params.profile is None:
         return generic
-    return params.profile.log10_keep(token.norm, generic)
+    return params.profile.log10_keep(profile_key(token.norm, capitalised), generic)
 
 
 def lattice(tokens: tuple[Token, ...], table: ReadingTable, params: ChannelParams) -> list[list[Arc]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from unspin.casing import key
 from unspin.evidence.agreement import Agreement, family_shares
 from unspin.evidence.cues import GENDER, TENSE, cue, verb_cue
 from unspin.evidence.facts import DocumentFacts
@@ -100,6 +101,7 @@ def readings(site: Site, c: DocumentFacts, agreement: Agreement,
     ranked, keep, observed = site.ranked, site.keep, site.span
     observed_words = tuple(t.norm for t in observed)
     observed_text = " ".join(observed_words)
+    capitalised = observed[0].text[:1].isupper()
     family: Counter = Counter()
     for a, p in ranked:
         if a.candidate.relation != "keep":
@@ -107,14 +109,14 @@ def readings(site: Site, c: DocumentFacts, agreement: Agreement,
     common = dict(
         keep=keep, observed_unigram=min(c.lm.unigram(w) for w in observed_words),
         observed_count=c.counts.get(observed_text, 1) if len(observed) == 1 else 1,
-        observed_spinnable=c.lexicon.spinnable(observed_text), capitalised=observed[0].text[:1].isupper(),
+        observed_spinnable=c.lexicon.spinnable(observed_text), capitalised=capitalised,
         rate=c.rate, observed_words=len(observed), neighbours=site.neighbours)
     view = neural.at(site) if neural is not None else None
     if view is not None:
         kept_words = next(a.candidate.words for a, _p in ranked if a.candidate.relation == "keep")
         common.update(neural_keep=view.scores.get(kept_words), detect=view.detect,
                       detect_document=neural.document)
-    learned = profile.evidence(observed_text) if profile is not None else None
+    learned = profile.evidence(key(observed_text, capitalised)) if profile is not None else None
     if learned is not None:
         common.update(profile_count=learned[0], profile_fit=round(profile.fit, 2),
                       profile_spun=round(min(1.0, sum(learned[1].values())), 4))

@@ -7,12 +7,14 @@
     # word<TAB>count<TAB>kept[<TAB>original<TAB>mass]...
     successful	530	12.4	in	512.3	booming	4.1
     in	3	3
+    Successful	41	2.5	In	38.5
 
 The first line names the format and its version; the second is the header, one JSON object
 (``HEADER_FIELDS``); the third says what the columns are.  Then one line per word or phrase
-as it stands in the pages, sorted: its lowercase occurrences, how many of them are expected
-to be the word itself, and the originals its other occurrences stand for with their expected
-counts (posterior mass), most first.  Numbers have at most three decimals.  No pickle; the
+as it stands in the pages, sorted: its occurrences, how many of them are expected to be the
+word itself, and the originals its other occurrences stand for with their expected counts
+(posterior mass), most first.  A word's lowercase occurrences and its capitalised ones
+("Successful", originals "In") are separate lines (``unspin.casing``).  Numbers have at most three decimals.  No pickle; the
 file is written to a temporary name and renamed when complete, and a gzip file carries no
 time stamp, so the same profile is the same bytes.
 """

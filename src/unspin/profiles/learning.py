@@ -5,9 +5,10 @@
 and every site it reads (``passes.changed_sites``: each span the best path changes, and
 every other occurrence of such a word, or of a word the profile reads as spun) is kept with
 the posterior of each of its readings and the channel log-probability the decode gave each
-reading.  Only lowercase sites count (``profile.eligible``), at most MAX_SITES per observed
-word (the rest are counted, and take that word's estimate).  Word and phrase occurrences are
-counted too: an occurrence that was never read stands as it is.
+reading.  Lowercase sites count, and capitalised ones apart (``casing``: "Later" is its own
+word, its originals capitalised), at most MAX_SITES per observed word (the rest are counted,
+and take that word's estimate).  Word and phrase occurrences are counted too: an occurrence
+that was never read stands as it is.
 
 **Estimate** (``estimate``): EM over the kept sites.  The E-step re-weights each site's
 posteriors by the learned channel against the channel the decode used,
@@ -32,6 +33,7 @@ import numpy as np
 
 from unspin import __version__
 from unspin.candidates import ChannelParams
+from unspin.casing import cased, key, learnable, titled
 from unspin.passes import changed_sites, decode, looks_english
 from unspin.profiles.discovery import CONTEXT_WORDS, CONTEXTS, discover
 from unspin.profiles.profile import SMOOTHING, Profile, Word, eligible
@@ -114,14 +116,19 @@ def observe(documents: Iterable, lm, table, settings, profile: Profile | None = 
         also = profile.also(document) if profile is not None else ()
         params = ChannelParams(facts.rate, settings.max_candidates, {})
         for site in changed_sites(decoded, lm, also):
-            if eligible(site.tokens[site.arc.begin]):
-                found.add(site.observed, record(site, params, profile, lexicon))
+            first = site.tokens[site.arc.begin]
+            if learnable(first):
+                capitalised = cased(first)
+                found.add(key(site.observed, capitalised), record(site, params, profile, lexicon, capitalised))
     return found
 
 
-def record(site, params: ChannelParams, profile: Profile | None, lexicon) -> Record:
+def record(site, params: ChannelParams, profile: Profile | None, lexicon, capitalised: bool = False) -> Record:
+    """The site as EM reads it; a ``capitalised`` one under its capitalised key, with its
+    originals capitalised (``casing``) and the generic channel of capitalised words."""
     observed = site.observed
-    log10_spin = params.log10_spin(False)
+    held = key(observed, capitalised)
+    log10_spin = params.log10_spin(capitalised)
     readings = []
     keep = None
     keep_posterior = 0.0
@@ -130,13 +137,14 @@ def record(site, params: ChannelParams, profile: Profile | None, lexicon) -> Rec
         if candidate.relation == "keep":
             keep_posterior = posterior
             if arc.end - arc.begin == 1:
-                generic = params.log10_keep(False) if lexicon.spinnable(observed) else 0.0
-                used = profile.log10_keep(observed, generic) if profile is not None and generic else generic
+                generic = params.log10_keep(capitalised) if lexicon.spinnable(observed) else 0.0
+                used = profile.log10_keep(held, generic) if profile is not None and generic else generic
                 keep = Reading(candidate.words, posterior, generic, used)
         elif posterior >= MIN_POSTERIOR:
             generic = log10_spin + candidate.log10_share
-            used = profile.log10_spun(observed, candidate.words, generic) if profile is not None else generic
-            readings.append(Reading(candidate.words, posterior, generic, used))
+            words = titled(candidate.words) if capitalised else candidate.words
+            used = profile.log10_spun(held, words, generic) if profile is not None else generic
+            readings.append(Reading(words, posterior, generic, used))
     return Record(keep, keep_posterior, tuple(readings))
 
 
@@ -158,15 +166,17 @@ def phrase_heads(lexicon) -> frozenset[str]:
 
 
 def count(document, counts: Counter, lexicon, heads: frozenset[str], contexts: dict | None = None) -> None:
-    """Count the document's lowercase words, and its phrases the lexicon names (as a
-    replacement or an original); keep the first CONTEXTS contexts of each word in ``contexts``."""
+    """Count the document's words (capitalised ones apart: ``casing``), and its phrases the
+    lexicon names (as a replacement or an original); keep the first CONTEXTS contexts of
+    each lowercase word in ``contexts``."""
     tokens = document.tokens
     longest = lexicon.max_replacement_words
     for i, token in enumerate(tokens):
-        if not eligible(token):
+        if not learnable(token):
             continue
-        counts[token.norm] += 1
-        if contexts is not None:
+        capitalised = cased(token)
+        counts[key(token.norm, capitalised)] += 1
+        if contexts is not None and eligible(token):
             held = contexts.setdefault(token.norm, [])
             if len(held) < CONTEXTS:
                 held.append((tuple(t.norm for t in tokens[max(0, i - CONTEXT_WORDS) : i]),
@@ -177,7 +187,7 @@ def count(document, counts: Counter, lexicon, heads: frozenset[str], contexts: d
                 break
             phrase += " " + following.norm
             if lexicon.is_replacement(phrase) or lexicon.spinnable(phrase):
-                counts[phrase] += 1
+                counts[key(phrase, capitalised)] += 1
 
 
 # ---------------------------------------------------------------- estimating

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 from unspin.evidence import Agreement
 from unspin.evidence.agreement import CrawlCheck, one_way
+from unspin.casing import untitled
 from unspin.tokenize import is_word
 from unspin.types import ProfileUse
 
@@ -286,7 +287,7 @@ class Profile:
         """The Good-Turing estimate of the share of this spinner's replacements that the
         pages have not shown: words seen spun about once over all spun occurrences."""
         if self._missing is None:
-            spun = [word.spun for word in self.words.values()]
+            spun = [word.spun for text, word in self.words.items() if not text[:1].isupper()]
             total = sum(spun)
             once = sum(1 for mass in spun if 0.05 < mass < SINGLETON_MASS)
             self._missing = min(1.0, once / total) if total > 0 else 1.0
@@ -345,32 +346,41 @@ class DocumentView:
         self.profile, self.fit, self.withheld = profile, fit, withheld
         self.plain = profile.plain
 
+    def withholds(self, observed: str) -> bool:
+        """Its lowercase form carries the document's fit (a capitalised entry with it)."""
+        return observed.lower() in self.withheld
+
     def log10_spun(self, observed: str, words: tuple[str, ...], generic: float) -> float:
-        if observed in self.withheld:
+        if self.withholds(observed):
             return generic
         return self.profile.log10_spun(observed, words, generic)
 
     def log10_keep(self, observed: str, generic: float) -> float:
-        if observed in self.withheld:
+        if self.withholds(observed):
             return generic
         return self.profile.log10_keep(observed, generic)
 
     def known(self, observed: str) -> tuple[tuple[str, ...], ...]:
-        return () if observed in self.withheld else self.profile.known(observed)
+        return () if self.withholds(observed) else self.profile.known(observed)
 
     def also(self, document) -> set[str]:
         return self.profile.also(document) - self.withheld
 
     def evidence(self, observed: str) -> tuple[int, dict[tuple[str, ...], float]] | None:
-        """(occurrences of ``observed`` in the pages, original words -> share of them), or
-        None for a word the pages do not have or that is withheld."""
+        """(occurrences of ``observed`` in the pages, lowercase original words -> share of
+        them), or None for a word the pages do not have or that is withheld.  A capitalised
+        ``observed`` (``key``) the pages never showed is read as its lowercase word."""
         word = self.profile.words.get(observed)
-        if word is None or observed in self.withheld or word.count <= 0:
+        if word is None and observed[:1].isupper():
+            observed = observed.lower()
+            word = self.profile.words.get(observed)
+        if word is None or self.withholds(observed) or word.count <= 0:
             return None
-        return round(word.count), {original: mass / word.count for original, mass in word.originals.items()}
+        return round(word.count), {untitled(original): mass / word.count for original, mass in word.originals.items()}
 
 
 def eligible(token) -> bool:
-    """A token a profile counts: a word that does not start with a capital (most spinners
-    leave capitalised words alone, so capitalised occurrences say little of the dictionary)."""
+    """A token the gate and attribution count: a word that does not start with a capital
+    (most spinners leave capitalised words alone, so capitalised occurrences say little of
+    which spinner wrote a page)."""
     return is_word(token.text) and not token.text[0].isupper()
