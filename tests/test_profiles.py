@@ -234,6 +234,11 @@ def test_profiles_learn_capitalised_words_apart(restorer):
     # a profile learned before capitalised entries existed reads capitalised words generically
     lowercase = Profile({t: w for t, w in rewrites.words.items() if not t[:1].isupper()}, rewrites.header)
     assert restorer.with_profile(lowercase).restore(text).restored_text.startswith("Successful Seoul,")
+    # the fit reads capitalised words too: for the spinner that rewrites them, "Successful" at the
+    # start is its writing; for the one that leaves them alone, "In" is
+    assert rewrites.fit(tokenize("Successful Seoul, it is.")) > lowercase.fit(tokenize("Successful Seoul, it is."))
+    assert leaves.contributions(tokenize("In Seoul.")).get("In", 0.0) == 0.0
+    assert rewrites.contributions(tokenize("In Seoul."))["In"] < 0  # this spinner never leaves "In"
 
 
 def test_profiles_seasoned_profile_reads_the_documents_it_fits_without_the_batch(restorer, learned):

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from unspin.evidence import Agreement
 from unspin.evidence.agreement import CrawlCheck, one_way
-from unspin.casing import untitled
+from unspin.casing import cased, key, learnable, untitled
 from unspin.tokenize import is_word
 from unspin.types import ProfileUse
 
@@ -226,18 +226,19 @@ class Profile:
         return self._fit_phrases
 
     def contributions(self, document, phrases: bool = True) -> Counter:
-        """Each lowercase word (and with ``phrases`` each phrase) of the document -> its summed
-        fit (``fits``): a phrase the spinner writes counts where it starts (its words, which
-        the pages also hold inside it, fit near 0)."""
+        """Each word (capitalised ones under their own key: ``casing``; with ``phrases`` each
+        phrase too) of the document -> its summed fit (``fits``): a phrase the spinner writes
+        counts where it starts (its words, which the pages also hold inside it, fit near 0)."""
         fits = self.fits
         prefixes, longest = self.fit_phrases if phrases else (frozenset(), 1)
         tokens = document.tokens
         found: Counter = Counter()
         for i, token in enumerate(tokens):
-            if not eligible(token):
+            if not learnable(token):
                 continue
-            found[token.norm] += fits.get(token.norm, 0.0)
-            text = token.norm
+            capitalised = cased(token)
+            text = key(token.norm, capitalised)
+            found[text] += fits.get(text, 0.0)
             for following in tokens[i + 1 : i + longest]:
                 if text not in prefixes or not is_word(following.text):
                     break
@@ -347,8 +348,8 @@ class DocumentView:
         self.plain = profile.plain
 
     def withholds(self, observed: str) -> bool:
-        """Its lowercase form carries the document's fit (a capitalised entry with it)."""
-        return observed.lower() in self.withheld
+        """Its own occurrences carry the document's fit."""
+        return observed in self.withheld
 
     def log10_spun(self, observed: str, words: tuple[str, ...], generic: float) -> float:
         if self.withholds(observed):
