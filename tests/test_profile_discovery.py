@@ -87,3 +87,25 @@ def test_discovery_leaves_the_words_of_a_multi_word_replacement_to_the_lattice()
     # "sense" for "will": always before "be", which the spinner does not over-use
     modal = [(("they",), ("be", "told", "."))] * 12
     assert not in_a_phrase(modal, {"sense", "beryllium"})
+
+
+def test_discovery_pairs_each_missing_word_once_and_tries_the_rest_again(monkeypatch):
+    """A spinner writes each original one way: once "sensed" has taken "would", "would" is no
+    rival for "sense", which lost its margin to it in the first pass."""
+    from unspin.profiles import discovery
+
+    def best(text, tried, contexts, lm, readings=()):
+        if text == "sense":  # "will" fits, but not by a margin over "would"
+            return None if "would" in tried else ("will", 3.0) if "will" in tried else None
+        return ("would", 3.0) if "would" in tried else None
+
+    monkeypatch.setattr(discovery, "best_in_context", best)
+    words = {"sense": Word(300.0, 300.0), "sensed": Word(100.0, 100.0), "the": Word(3000.0, 3000.0)}
+    contexts = {word: [(("the",), ("the",))] for word in words}
+    frequencies = {"sense": 10, "sensed": 1, "will": 3000, "would": 1000, "the": 60000}
+    found, pairings = discover(Profile(words), contexts, 10_000, None, frequencies)
+    assert [(spun, original) for spun, original, _mass, _gain in pairings] == [("sensed", "would"), ("sense", "will")]
+    assert found.known("sense") == (("will",),)
+    monkeypatch.setattr(discovery, "ROUNDS", 1)  # one pass: "sense" stays unread
+    _found, once = discover(Profile(words), contexts, 10_000, None, frequencies)
+    assert [(spun, original) for spun, original, _mass, _gain in once] == [("sensed", "would")]
