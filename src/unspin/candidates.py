@@ -47,9 +47,9 @@ class ChannelParams:
     present: frozenset = frozenset()  # lowercase words the document uses as they stand
     context: bool = True  # rank a long list of readings by their fit in context (else by prior)
     phrases: bool = False  # phrase arcs too (the table's phrase channel, unspin.phrases)
-    # A learned channel (a spinner profile: ``log10_spun``, ``log10_keep`` and ``known``, of
-    # ``profiles.profile.key``: capitalised words apart), used instead of the generic rate x
-    # share where the pages say something; None: the generic channel.
+    # A learned channel (a spinner profile: ``log10_spun``, ``log10_keep`` and ``known``, keyed
+    # by ``casing.key``: capitalised words apart), used instead of the generic rate x share
+    # where the pages say something; None: the generic channel.
     profile: object = None
 
     def log10_spin(self, capitalised: bool) -> float:

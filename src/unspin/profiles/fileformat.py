@@ -14,9 +14,9 @@ The first line names the format and its version; the second is the header, one J
 as it stands in the pages, sorted: its occurrences, how many of them are expected to be the
 word itself, and the originals its other occurrences stand for with their expected counts
 (posterior mass), most first.  A word's lowercase occurrences and its capitalised ones
-("Successful", originals "In") are separate lines (``unspin.casing``).  Numbers have at most three decimals.  No pickle; the
-file is written to a temporary name and renamed when complete, and a gzip file carries no
-time stamp, so the same profile is the same bytes.
+("Successful", originals "In") are separate lines (``unspin.casing``).  Numbers have at most
+three decimals.  No pickle; the file is written to a temporary name and renamed when
+complete, and a gzip file carries no time stamp, so the same profile is the same bytes.
 """
 
 from __future__ import annotations
