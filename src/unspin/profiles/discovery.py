@@ -89,12 +89,17 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
     waiting = [(excess, text) for excess, text in sorted(overused, reverse=True)
                if not in_a_phrase(contexts[text], words_overused)]
     low, high = SHORTFALL
+    last: dict[str, list[str]] = {}  # the missing words each unpaired word was tried against
     for _round in range(ROUNDS):
         taken = {other for _text, other, _mass, _gain in pairings}
         left = []
         for excess, text in waiting:
             tried = [other for other, short in shortfall.items()
                      if low * excess <= short <= high * excess and other != text and other not in taken]
+            if last.get(text) == tried:  # the same rivals as last time: the same verdict
+                left.append((excess, text))
+                continue
+            last[text] = tried
             readings = [words[0] for words in profile.known(text)[:HELD] if len(words) == 1]
             best = best_in_context(text, tried, contexts[text], lm, readings)
             if best is None:
