@@ -15,6 +15,13 @@ from __future__ import annotations
 from unspin.tokenize import is_word
 
 
+def eligible(token) -> bool:
+    """A lowercase word: what the gate's suspects, ``Profile.also`` and discovery's contexts
+    read (most spinners leave capitalised words alone, so capitalised occurrences say little of
+    which spinner wrote a page)."""
+    return is_word(token.text) and not token.text[0].isupper()
+
+
 def cased(token) -> bool:
     """A capitalised word a profile learns apart ("Later", "He"; not "NATO", which names)."""
     text = token.text
@@ -23,7 +30,7 @@ def cased(token) -> bool:
 
 def learnable(token) -> bool:
     """A token a profile learns from: a lowercase word, or a capitalised one (``cased``)."""
-    return is_word(token.text) and (not token.text[0].isupper() or cased(token))
+    return eligible(token) or cased(token)
 
 
 def key(observed: str, capitalised: bool) -> str:

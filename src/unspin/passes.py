@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import Iterator, NamedTuple
 
 from unspin.candidates import ChannelParams, ReadingTable, lattice
+from unspin.casing import eligible
 from unspin.decode import best_path, posteriors
 from unspin.evidence import Agreement, DocumentFacts, Evidence, document_facts, readings
 from unspin.evidence.neural import assess
 from unspin.lm import LanguageModel
-from unspin.profiles.profile import eligible
 from unspin.tokenize import is_word, sentences
 from unspin.topics import Topics
 from unspin.types import Arc, Candidate, Document, Site, observed

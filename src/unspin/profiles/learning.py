@@ -33,10 +33,10 @@ import numpy as np
 
 from unspin import __version__
 from unspin.candidates import ChannelParams
-from unspin.casing import cased, key, learnable, titled
+from unspin.casing import cased, eligible, key, learnable, titled
 from unspin.passes import changed_sites, decode, looks_english
 from unspin.profiles.discovery import CONTEXT_WORDS, CONTEXTS, discover
-from unspin.profiles.profile import SMOOTHING, Profile, Word, eligible
+from unspin.profiles.profile import SMOOTHING, Profile, Word
 from unspin.tokenize import is_word
 
 MAX_SITES = 256  # sites kept per observed word for EM; beyond, they are counted

@@ -30,9 +30,9 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+from unspin.casing import cased, eligible, key, learnable, untitled
 from unspin.evidence import Agreement
 from unspin.evidence.agreement import CrawlCheck, one_way
-from unspin.casing import cased, key, learnable, untitled
 from unspin.tokenize import is_word
 from unspin.types import ProfileUse
 
@@ -379,9 +379,3 @@ class DocumentView:
             return None
         return round(word.count), {untitled(original): mass / word.count for original, mass in word.originals.items()}
 
-
-def eligible(token) -> bool:
-    """A token the gate and attribution count: a word that does not start with a capital
-    (most spinners leave capitalised words alone, so capitalised occurrences say little of
-    which spinner wrote a page)."""
-    return is_word(token.text) and not token.text[0].isupper()
