@@ -7,18 +7,24 @@ that walks its own dictionary writes words the channel never links to their orig
 occurs far more often than in unspun English while the profile reads it as itself, and the
 word it stands for goes missing from the pages.  ``discover`` pairs them:
 
-* **over-used**: a lowercase word the pages use at least MIN_COUNT times, OVERUSE times more
-  often than the corpus behind the LM does (``unigrams.tsv``), for which the profile has no
-  reading that holds TOP_SHARE of its occurrences (EM may have spread them thin over the
-  channel's readings: "sensed" over felt, perceived, emotions...);
+* **over-used**: a lowercase word, or a phrase the channel names, that the pages use at least
+  MIN_COUNT times, OVERUSE times more often than unspun English does (a word: the corpus
+  behind the LM, ``unigrams.tsv``; a phrase: the LM's probability of it), for which the
+  profile has no plausible reading that holds TOP_SHARE of its occurrences (EM may have spread
+  them thin over the channel's readings: "sensed" over felt, perceived, emotions...; or put
+  them on a reading that would make the pages use its original IMPLAUSIBLE times more often
+  than English does: "angiotensin converting enzyme" read as "star" 205 times in 1,000
+  pages, where the corpus expects 31);
 * **missing**: a word the corpus says the pages should hold at least MIN_EXPECTED times, of
   which the profile accounts for at most MISSING_SHARE (as kept or as an original);
 * **paired in context**: each missing word whose shortfall could account for the over-used
   word's excess is put in the over-used word's own contexts (up to CONTEXTS of them, kept by
   ``observe``) and scored by the LM against the word as it stands; the best one is taken when
   it is better by MIN_GAIN (log10) on average and better in at least AGREE of the contexts,
-  and by MARGIN than every other missing word tried; a missing word is paired once (one
-  original, one way), and the words left unpaired are tried again without the paired ones.
+  and by MARGIN than every other missing word tried but the other forms of its lemma (a
+  spinner that does not re-inflect writes one word for reveal and revealed); a missing word
+  is paired once (one original, one way), and the words left unpaired are tried again
+  without the paired ones.
 
 A pairing joins the profile as an original of the over-used word with the mass of its excess
 (what the profile said of its other occurrences is scaled down to make room), so the lattice proposes it (relation ``learned``,
@@ -31,11 +37,14 @@ import math
 from collections import Counter
 from collections.abc import Mapping
 
+from unspin.candidates import lemmas
 from unspin.profiles.profile import Profile, Word
 
 MIN_COUNT = 20  # occurrences in the pages before a word can be over-used
-OVERUSE = 8.0  # times its corpus rate
-TOP_SHARE = 0.5  # ... and no original holds this share of its occurrences in the profile
+OVERUSE = 2.0  # times its corpus rate
+STRANGE = 8.0  # ... and a word beside the same one this over-used in most contexts is in a phrase
+TOP_SHARE = 0.5  # ... and no original holds this share of its occurrences in the profile,
+IMPLAUSIBLE = 4.0  # ... but one that implies this many times its corpus rate (a phrase's: its LM's)
 MIN_EXPECTED = 10.0  # occurrences the corpus rate expects of a missing word
 MISSING_SHARE = 0.4  # the profile accounts for at most this share of them
 SHORTFALL = (0.2, 5.0)  # a missing word's shortfall over an over-used word's excess, within
@@ -44,13 +53,15 @@ CONTEXT_WORDS = 3  # words kept on each side
 MIN_GAIN = 2.0  # log10: the mean gain of the missing word in the over-used word's contexts
 AGREE = 0.75  # share of the contexts where it must be better
 MARGIN = 1.0  # log10: its mean gain over the next best missing word's
-PHRASE_SHARE = 0.6  # a word beside the same over-used word in this share of its contexts is in a phrase
+PHRASE_SHARE = 0.6  # a word beside the same STRANGE word in this share of its contexts is in a phrase
 MAX_MISSING = 400  # missing words tried (largest shortfall first)
 HELD = 5  # the profile's own readings of the word a new one must beat
+MIN_MASS = 1e-3  # a reading scaled down under this many occurrences is dropped
 # A spinner writes each original one way, so a missing word paired with one over-used word is
 # no rival for the next: the words left unpaired are tried again without the paired ones (up to
 # ROUNDS passes, until a pass pairs nothing).  "sense" (for "will") lost its margin to "would"
-# until "sensed" took "would" (wordnet-walk, bench/NOTES.md).
+# until "sensed" took "would" (wordnet-walk, bench/NOTES.md); forms of one lemma are no longer
+# rivals at all (``best_in_context``), but other words are.
 ROUNDS = 3
 
 
@@ -66,11 +77,19 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
     rate = words / total
     totals = profile.totals
     overused = []
+    strange = set()  # words no unspun page uses this often: a spinner's phrase is made of them
     for text, word in profile.words.items():
-        if " " in text or not text.isalpha() or word.count < MIN_COUNT or text not in contexts:
+        parts = text.split(" ")
+        if not all(part.isalpha() for part in parts) or word.count < MIN_COUNT or text not in contexts:
             continue
-        expected = frequencies.get(text, 0) * rate
-        if word.count >= OVERUSE * (expected + 1) and max(word.originals.values(), default=0.0) < TOP_SHARE * word.count:
+        expected = frequencies.get(text, 0) * rate if len(parts) == 1 else phrase_expected(lm, parts, words)
+        if word.count < OVERUSE * (expected + 1):
+            continue
+        if word.count >= STRANGE * (expected + 1):
+            strange.add(text)
+        plausible = [mass for original, mass in word.originals.items()
+                     if mass < IMPLAUSIBLE * (expected_of(original, frequencies, rate, lm, words) + 1)]
+        if max(plausible, default=0.0) < TOP_SHARE * word.count:
             overused.append((word.count - expected, text))
     if not overused:
         return profile, []
@@ -85,9 +104,8 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
     missing.sort(reverse=True)
     shortfall = dict((text, short) for short, text in missing[:MAX_MISSING])
     pairings = []
-    words_overused = {text for _excess, text in overused}
     waiting = [(excess, text) for excess, text in sorted(overused, reverse=True)
-               if not in_a_phrase(contexts[text], words_overused)]
+               if " " in text or not in_a_phrase(contexts[text], strange)]
     low, high = SHORTFALL
     last: dict[str, list[str]] = {}  # the missing words each unpaired word was tried against
     for _round in range(ROUNDS):
@@ -121,7 +139,8 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
         mass = min(mass, word.count)
         keep = (word.count - mass) / word.count  # what the profile said of the rest stays, scaled
         word.kept *= keep
-        word.originals = {original: share * keep for original, share in word.originals.items()}
+        word.originals = {original: share * keep for original, share in word.originals.items()
+                          if share * keep >= MIN_MASS}
         word.originals[(other,)] = word.originals.get((other,), 0.0) + mass
     return Profile(words_out, profile.header), pairings
 
@@ -132,28 +151,36 @@ def best_in_context(text: str, tried: list[str], contexts: list, lm, readings: l
     word as it stands, if it clears MIN_GAIN and AGREE and beats every other word tried, and
     every one of the profile's own ``readings`` of it, by MARGIN (an unknown word loses to any
     word the LM knows: the words must tell apart; and a word whose readings already fit,
-    "symbolize" for be / are / been, gets no new one)."""
+    "symbolize" for be / are / been, gets no new one).  Other forms of its lemma are not its
+    rivals: a spinner that does not re-inflect writes one word for reveal and revealed
+    ("undrape"), and the LM cannot tell which form the contexts want by a margin."""
     if not tried or not contexts:
         return None
     prepared = [(state_after(lm, left), right) for left, right in contexts]
-    own = [window(lm, state, text, right) for state, right in prepared]
+    own = [window(lm, state, tuple(text.split(" ")), right) for state, right in prepared]
     ranked = []
     for other in list(tried) + [word for word in readings if word not in tried]:
-        gains = [window(lm, state, other, right) - mine for (state, right), mine in zip(prepared, own)]
+        gains = [window(lm, state, (other,), right) - mine for (state, right), mine in zip(prepared, own)]
         ranked.append((sum(gains) / len(gains), sum(g > 0 for g in gains) / len(gains), other))
     ranked.sort(reverse=True)
-    (mean, agree, other), runner_up = ranked[0], (ranked[1][0] if len(ranked) > 1 else -math.inf)
-    if other in tried and mean >= MIN_GAIN and agree >= AGREE and mean - runner_up >= MARGIN:
-        return other, mean
+    mean, agree, best = ranked[0]
+    runner_up = next((gain for gain, _share, other in ranked[1:] if not kin(other, best)), -math.inf)
+    if best in tried and mean >= MIN_GAIN and agree >= AGREE and mean - runner_up >= MARGIN:
+        return best, mean
     return None
 
 
-def in_a_phrase(contexts: list, overused: set[str]) -> bool:
-    """Does the word stand in one phrase of over-used words most of the time (the same
-    over-used word right before or after it in PHRASE_SHARE of its contexts)?  Such a word is
-    part of a spinner's multi-word replacement ("angiotensin converting enzyme" for "one"),
-    which the lattice reads as a whole."""
-    beside = Counter(word for left, right in contexts for word in set(left[-1:] + right[:1]) if word in overused)
+def kin(word: str, other: str) -> bool:
+    """Are the two words forms of one lemma (reveal, revealed)?"""
+    return bool(({word} | set(lemmas(word))) & ({other} | set(lemmas(other))))
+
+
+def in_a_phrase(contexts: list, strange: set[str]) -> bool:
+    """Does the word stand in one phrase of ``strange`` words (STRANGE times over-used) most
+    of the time (the same one right before or after it in PHRASE_SHARE of its contexts)?
+    Such a word is part of a spinner's multi-word replacement ("angiotensin converting enzyme"
+    for "one"), which the lattice reads as a whole, and discovery with it."""
+    beside = Counter(word for left, right in contexts for word in set(left[-1:] + right[:1]) if word in strange)
     return max(beside.values(), default=0) >= PHRASE_SHARE * len(contexts)
 
 
@@ -164,10 +191,24 @@ def state_after(lm, left: tuple[str, ...]):
     return state
 
 
-def window(lm, state, word: str, right: tuple[str, ...]) -> float:
-    """log10 P(word, then the right-hand words | the left-hand state)."""
-    total, state = lm.score(state, word)
-    for following in right:
+def window(lm, state, words: tuple[str, ...], right: tuple[str, ...]) -> float:
+    """log10 P(the words, then the right-hand words | the left-hand state)."""
+    total = 0.0
+    for following in words + right:
         log10_prob, state = lm.score(state, following)
         total += log10_prob
     return total
+
+
+def expected_of(original: tuple[str, ...], frequencies: Mapping[str, int], rate: float, lm, words: int) -> float:
+    """How often unspun pages of ``words`` words hold the original (``rate``: words over
+    the corpus's)."""
+    if len(original) == 1:
+        return frequencies.get(original[0].lower(), 0) * rate
+    return phrase_expected(lm, [part.lower() for part in original], words)
+
+
+def phrase_expected(lm, parts: list[str], words: int) -> float:
+    """How often ``words`` words of unspun English hold the phrase (its LM probability
+    without context): the corpus counts (``unigrams.tsv``) are of single words."""
+    return words * 10 ** window(lm, lm.null_state(), tuple(parts), ())

@@ -73,7 +73,7 @@ class Observations:
     sites: dict[str, list[Record]] = field(default_factory=dict)
     read: Counter = field(default_factory=Counter)  # observed -> sites read (kept or not)
     counts: Counter = field(default_factory=Counter)  # word or phrase -> lowercase occurrences
-    # word -> up to discovery.CONTEXTS of its contexts: (words before, words after)
+    # word or phrase -> up to discovery.CONTEXTS of its contexts: (words before, words after)
     contexts: dict[str, list] = field(default_factory=dict)
     pages: int = 0
     words: int = 0
@@ -168,7 +168,7 @@ def phrase_heads(lexicon) -> frozenset[str]:
 def count(document, counts: Counter, lexicon, heads: frozenset[str], contexts: dict | None = None) -> None:
     """Count the document's words (capitalised ones apart: ``casing``), and its phrases the
     lexicon names (as a replacement or an original); keep the first CONTEXTS contexts of
-    each lowercase word in ``contexts``."""
+    each lowercase word and phrase in ``contexts``."""
     tokens = document.tokens
     longest = lexicon.max_replacement_words
     for i, token in enumerate(tokens):
@@ -182,12 +182,17 @@ def count(document, counts: Counter, lexicon, heads: frozenset[str], contexts: d
                 held.append((tuple(t.norm for t in tokens[max(0, i - CONTEXT_WORDS) : i]),
                              tuple(t.norm for t in tokens[i + 1 : i + 1 + CONTEXT_WORDS])))
         phrase = token.norm
-        for following in tokens[i + 1 : i + longest]:
+        for j, following in enumerate(tokens[i + 1 : i + longest], start=i + 1):
             if phrase not in heads or not is_word(following.text):
                 break
             phrase += " " + following.norm
             if lexicon.is_replacement(phrase) or lexicon.spinnable(phrase):
                 counts[key(phrase, capitalised)] += 1
+                if contexts is not None and eligible(token):
+                    held = contexts.setdefault(phrase, [])
+                    if len(held) < CONTEXTS:
+                        held.append((tuple(t.norm for t in tokens[max(0, i - CONTEXT_WORDS) : i]),
+                                     tuple(t.norm for t in tokens[j + 1 : j + 1 + CONTEXT_WORDS])))
 
 
 # ---------------------------------------------------------------- estimating
