@@ -164,3 +164,17 @@ def test_discovery_does_not_count_other_forms_of_the_lemma_as_rivals():
     found, pairings = discover(Profile(words), {"undrape": contexts}, 20_000, lm, frequencies)
     assert [(spun, original) for spun, original, _mass, _gain in pairings] == [("undrape", "revealed")]
     assert found.known("undrape") == (("revealed",),)  # one original: the other form stays missing
+
+
+def test_discovery_reads_an_over_used_phrase_word_by_word_too():
+    """"the like" is over-used because the spinner writes "like" for "same": read word by word
+    ("the same") it fits its contexts about as well as the missing "your", so no pairing."""
+    lm = WordLM({"the": -1.0, "your": -2.0, "same": -1.5})
+    contexts = {"the like": [((), ())] * 4}
+    frequencies = {"your": 30, "the": 60_000, "like": 100, "same": 2000}
+    words = {"the like": Word(30.0, 30.0), "the": Word(3000.0, 3000.0), "like": Word(100.0, 40.0, {("same",): 60.0})}
+    _found, pairings = discover(Profile(words), contexts, 60_000, lm, frequencies)
+    assert pairings == []
+    words["like"] = Word(100.0, 100.0)  # the pages never read "like" as another word
+    _found, pairings = discover(Profile(words), contexts, 60_000, lm, frequencies)
+    assert [(spun, original) for spun, original, _mass, _gain in pairings] == [("the like", "your")]

@@ -118,7 +118,8 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
                 left.append((excess, text))
                 continue
             last[text] = tried
-            readings = [words[0] for words in profile.known(text)[:HELD] if len(words) == 1]
+            readings = [" ".join(words) for words in profile.known(text)[:HELD] if len(words) == 1]
+            readings += part_readings(text, profile)
             best = best_in_context(text, tried, contexts[text], lm, readings)
             if best is None:
                 left.append((excess, text))
@@ -149,7 +150,7 @@ def best_in_context(text: str, tried: list[str], contexts: list, lm, readings: l
                     ) -> tuple[str, float] | None:
     """The word of ``tried`` that fits ``text``'s contexts best, with its mean gain over the
     word as it stands, if it clears MIN_GAIN and AGREE and beats every other word tried, and
-    every one of the profile's own ``readings`` of it, by MARGIN (an unknown word loses to any
+    every one of the profile's own ``readings`` of it (words or phrases), by MARGIN (an unknown word loses to any
     word the LM knows: the words must tell apart; and a word whose readings already fit,
     "symbolize" for be / are / been, gets no new one).  Other forms of its lemma are not its
     rivals: a spinner that does not re-inflect writes one word for reveal and revealed
@@ -159,8 +160,8 @@ def best_in_context(text: str, tried: list[str], contexts: list, lm, readings: l
     prepared = [(state_after(lm, left), right) for left, right in contexts]
     own = [window(lm, state, tuple(text.split(" ")), right) for state, right in prepared]
     ranked = []
-    for other in list(tried) + [word for word in readings if word not in tried]:
-        gains = [window(lm, state, (other,), right) - mine for (state, right), mine in zip(prepared, own)]
+    for other in list(tried) + [words for words in readings if words not in tried]:
+        gains = [window(lm, state, tuple(other.split(" ")), right) - mine for (state, right), mine in zip(prepared, own)]
         ranked.append((sum(gains) / len(gains), sum(g > 0 for g in gains) / len(gains), other))
     ranked.sort(reverse=True)
     mean, agree, best = ranked[0]
@@ -168,6 +169,18 @@ def best_in_context(text: str, tried: list[str], contexts: list, lm, readings: l
     if best in tried and mean >= MIN_GAIN and agree >= AGREE and mean - runner_up >= MARGIN:
         return best, mean
     return None
+
+
+def part_readings(text: str, profile: Profile) -> list[str]:
+    """A phrase read word by word: each of its words in turn replaced by the profile's
+    readings of it, the rest as they stand.  A phrase the pages over-use because one of its
+    words is a spinner's ("the like" where "the same" was written) is no replacement of a
+    whole phrase, and a missing word must beat these readings too ("your" for "the like")."""
+    parts = text.split(" ")
+    if len(parts) < 2:
+        return []
+    return [" ".join(parts[:i] + list(words) + parts[i + 1 :])
+            for i, part in enumerate(parts) for words in profile.known(part)[:HELD]]
 
 
 def kin(word: str, other: str) -> bool:
