@@ -178,3 +178,25 @@ def test_discovery_reads_an_over_used_phrase_word_by_word_too():
     words["like"] = Word(100.0, 100.0)  # the pages never read "like" as another word
     _found, pairings = discover(Profile(words), contexts, 60_000, lm, frequencies)
     assert [(spun, original) for spun, original, _mass, _gain in pairings] == [("the like", "your")]
+
+
+def test_profile_show_lists_the_readings_no_channel_holds(tiny_restorer, tmp_path):
+    from unspin.profiles import write
+    from unspin.profiles.commands import beyond_channel, describe
+
+    profile = Profile({"quixotic": Word(40.0, 0.0, {("will",): 40.0}),
+                       "successful": Word(40.0, 0.0, {("in",): 40.0}),
+                       "Quixotic": Word(5.0, 0.0, {("Will",): 5.0})}, {"name": "site-q"})
+    assert [entry[:2] for entry in beyond_channel(profile, tiny_restorer.table)] == [
+        ("quixotic", ("will",)), ("Quixotic", ("Will",))]  # "successful" for "in" is WordNet's
+    lines = describe(profile, 10, tiny_restorer.table)
+    at = lines.index("2 readings no channel holds (learned from the pages)")
+    assert lines[at + 2].split() == ["quixotic", "will", "40.0", "1.00", "1.00"]
+    path = tmp_path / "site-q.tsv"
+    write(profile, path)
+    from click.testing import CliRunner
+
+    from unspin.cli import main
+    shown = CliRunner().invoke(main, ["profile", "show", str(path), "--learned", "--model", str(TINY)])
+    assert shown.exit_code == 0 and "2 readings no channel holds" in shown.output
+    assert "no channel holds" not in CliRunner().invoke(main, ["profile", "show", str(path)]).output

@@ -206,21 +206,54 @@ def profile_group() -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--entries", "-n", "count", type=click.IntRange(0), default=ENTRIES, show_default=True,
               help="how many of the strongest readings to print")
-def show_command(path, count):
+@click.option("--learned", is_flag=True,
+              help="also list the strongest readings no channel holds (what learning discovered)")
+@click.option("--model", default=None, help="model folder whose channel --learned compares with (default: bundled)")
+def show_command(path, count, learned, model):
     """Print a profile's header, statistics and strongest readings."""
     from unspin.profiles import read
 
     try:
         profile = read(path)
+        table = None
+        if learned:
+            from unspin.restorer import Restorer
+
+            table = Restorer(model).table
     except UnspinError as error:
         click.echo(f"unspin: {error}", err=True)
         sys.exit(1)
-    for line in describe(profile, count):
+    for line in describe(profile, count, table):
         click.echo(line)
 
 
-def describe(profile, count: int = ENTRIES) -> list[str]:
-    """The lines `unspin profile show` prints."""
+def beyond_channel(profile, table) -> list:
+    """The profile's entries (``Profile.entries``) whose original the channel does not
+    propose for the observed words: the readings learning discovered
+    (``profiles.discovery``), a spinner's own dictionary beyond WordNet's."""
+    from unspin.casing import untitled
+
+    found = []
+    for entry in profile.entries():
+        observed, original = entry[0].lower(), untitled(entry[1])
+        if not any(reading.words == original for reading in table.readings(observed)):
+            found.append(entry)
+    return found
+
+
+def entry_lines(entries) -> list[str]:
+    """A table of entries, its first two columns as wide as their longest text (24 at least)."""
+    first = max([24] + [len(observed) for observed, *_rest in entries])
+    second = max([24] + [len(" ".join(original)) for _observed, original, *_rest in entries])
+    lines = [f"{'observed':<{first}} {'original':<{second}} {'times':>9} {'share':>6} {'phi':>6}"]
+    for observed, original, mass, share, phi in entries:
+        lines.append(f"{observed:<{first}} {' '.join(original):<{second}} {mass:>9.1f} {share:>6.2f} {phi:>6.2f}")
+    return lines
+
+
+def describe(profile, count: int = ENTRIES, table=None) -> list[str]:
+    """The lines `unspin profile show` prints; with a reading ``table`` (the channel's), also
+    the strongest readings it does not hold (``beyond_channel``)."""
     from unspin.profiles.fileformat import FORMAT
 
     header = profile.header
@@ -240,8 +273,10 @@ def describe(profile, count: int = ENTRIES) -> list[str]:
     lines.append(profile.check().describe("its text"))
     entries = profile.entries()[:count]
     if entries:
-        lines.append("")
-        lines.append(f"{'observed':<24} {'original':<24} {'times':>9} {'share':>6} {'phi':>6}")
-        for observed, original, mass, share, phi in entries:
-            lines.append(f"{observed:<24} {' '.join(original):<24} {mass:>9.1f} {share:>6.2f} {phi:>6.2f}")
+        lines += [""] + entry_lines(entries)
+    if table is not None:
+        learned = beyond_channel(profile, table)
+        lines += ["", f"{len(learned):,} readings no channel holds (learned from the pages)"]
+        if learned[:count]:
+            lines += entry_lines(learned[:count])
     return lines
