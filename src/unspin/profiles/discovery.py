@@ -41,10 +41,10 @@ from unspin.candidates import lemmas
 from unspin.profiles.profile import Profile, Word
 
 MIN_COUNT = 20  # occurrences in the pages before a word can be over-used
-OVERUSE = 2.0  # times its corpus rate
-STRANGE = 8.0  # ... and a word beside the same one this over-used in most contexts is in a phrase
+OVERUSE = 2.0  # times its corpus rate (a phrase's: its LM probability)
 TOP_SHARE = 0.5  # ... and no original holds this share of its occurrences in the profile,
-IMPLAUSIBLE = 4.0  # ... but one that implies this many times its corpus rate (a phrase's: its LM's)
+IMPLAUSIBLE = 4.0  # ... but one that implies this many times its corpus rate
+STRANGE = 8.0  # times its corpus rate: a word no unspun page uses so often (see in_a_phrase)
 MIN_EXPECTED = 10.0  # occurrences the corpus rate expects of a missing word
 MISSING_SHARE = 0.4  # the profile accounts for at most this share of them
 SHORTFALL = (0.2, 5.0)  # a missing word's shortfall over an over-used word's excess, within
