@@ -82,7 +82,7 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
         parts = text.split(" ")
         if not all(part.isalpha() for part in parts) or word.count < MIN_COUNT or text not in contexts:
             continue
-        expected = frequencies.get(text, 0) * rate if len(parts) == 1 else phrase_expected(lm, parts, words)
+        expected = expected_of(tuple(parts), frequencies, rate, lm, words)
         if word.count < OVERUSE * (expected + 1):
             continue
         if word.count >= STRANGE * (expected + 1):
@@ -118,7 +118,7 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
                 left.append((excess, text))
                 continue
             last[text] = tried
-            readings = [" ".join(words) for words in profile.known(text)[:HELD] if len(words) == 1]
+            readings = [words[0] for words in profile.known(text)[:HELD] if len(words) == 1]
             readings += part_readings(text, profile)
             best = best_in_context(text, tried, contexts[text], lm, readings)
             if best is None:

@@ -176,11 +176,9 @@ def count(document, counts: Counter, lexicon, heads: frozenset[str], contexts: d
             continue
         capitalised = cased(token)
         counts[key(token.norm, capitalised)] += 1
-        if contexts is not None and eligible(token):
-            held = contexts.setdefault(token.norm, [])
-            if len(held) < CONTEXTS:
-                held.append((tuple(t.norm for t in tokens[max(0, i - CONTEXT_WORDS) : i]),
-                             tuple(t.norm for t in tokens[i + 1 : i + 1 + CONTEXT_WORDS])))
+        keeps_contexts = contexts is not None and eligible(token)
+        if keeps_contexts:
+            keep_context(contexts, token.norm, tokens, i, i + 1)
         phrase = token.norm
         for j, following in enumerate(tokens[i + 1 : i + longest], start=i + 1):
             if phrase not in heads or not is_word(following.text):
@@ -188,11 +186,17 @@ def count(document, counts: Counter, lexicon, heads: frozenset[str], contexts: d
             phrase += " " + following.norm
             if lexicon.is_replacement(phrase) or lexicon.spinnable(phrase):
                 counts[key(phrase, capitalised)] += 1
-                if contexts is not None and eligible(token):
-                    held = contexts.setdefault(phrase, [])
-                    if len(held) < CONTEXTS:
-                        held.append((tuple(t.norm for t in tokens[max(0, i - CONTEXT_WORDS) : i]),
-                                     tuple(t.norm for t in tokens[j + 1 : j + 1 + CONTEXT_WORDS])))
+                if keeps_contexts:
+                    keep_context(contexts, phrase, tokens, i, j + 1)
+
+
+def keep_context(contexts: dict, text: str, tokens, begin: int, end: int) -> None:
+    """Keep the CONTEXT_WORDS words on each side of tokens[begin:end] as one of ``text``'s
+    contexts, up to CONTEXTS of them."""
+    held = contexts.setdefault(text, [])
+    if len(held) < CONTEXTS:
+        held.append((tuple(t.norm for t in tokens[max(0, begin - CONTEXT_WORDS) : begin]),
+                     tuple(t.norm for t in tokens[end : end + CONTEXT_WORDS])))
 
 
 # ---------------------------------------------------------------- estimating
