@@ -7,6 +7,8 @@ such runs (paired bootstrap over documents) and the discovery pairings each foun
     PYTHONPATH=OLD/src python bench/profile_pair.py learn wordnet-walk --out build/pair/ww-old
     python bench/profile_pair.py learn wordnet-walk --out build/pair/ww-new
     python bench/profile_pair.py compare build/pair/ww-old.json build/pair/ww-new.json
+    # a change to how a profile is read: the same profile, restored again with the new code
+    python bench/profile_pair.py restore wordnet-walk --profile build/pair/ww-old.tsv.gz --out build/pair/ww-read
 
 ``learn`` spins PAGES pages of training news (``common.pages``, 200 words each) with the
 family's profiles-benchmark dictionary (``profiles_bench.seed_of``), learns a profile from
@@ -30,7 +32,7 @@ from common import RATE, pages, paragraphs  # noqa: E402
 from families_bench import restorer_without, scores  # noqa: E402
 from profiles_bench import seed_of  # noqa: E402
 from unspin.evaluate import Counts, bootstrap, document_counts  # noqa: E402
-from unspin.profiles import learning, write  # noqa: E402
+from unspin.profiles import learning, read, write  # noqa: E402
 from unspin.simulate import spin  # noqa: E402
 
 
@@ -52,15 +54,27 @@ def learn(args) -> None:
     seconds = time.perf_counter() - started
     args.out.parent.mkdir(parents=True, exist_ok=True)
     write(profile, args.out.with_suffix(".tsv.gz"))
-    golds = [spin(text, args.family, seed, RATE) for text in paragraphs(args.split, args.paragraphs)]
+    held_out(args, restorer, trees, profile, {"pages": args.pages, "learn_seconds": round(seconds, 1),
+                                              "pairings": found})
+    print(f"{len(found)} pairings, learned in {seconds:.0f} s")
+
+
+def restore(args) -> None:
+    """A change to how profiles are read: restore with a profile ``learn`` wrote (no learning)."""
+    restorer, trees = restorer_without(args.family, args.lofo)
+    held_out(args, restorer, trees, read(args.profile), {"profile": str(args.profile), "pairings": []})
+
+
+def held_out(args, restorer, trees, profile, facts: dict) -> None:
+    """Restore the held-out paragraphs with ``profile``; write OUT.json with their counts."""
+    golds = [spin(text, args.family, seed_of(args.family), RATE) for text in paragraphs(args.split, args.paragraphs)]
     with_profile = restorer.with_profile(profile)
     restored = [with_profile.restore(gold.spun) for gold in golds]
-    result = {"family": args.family, "pages": args.pages, "split": args.split, "paragraphs": len(golds),
-              "trees": trees, "learn_seconds": round(seconds, 1), "scores": scores(golds, restored),
-              "counts": [asdict(c) for c in document_counts(golds, restored)], "pairings": found}
+    result = {"family": args.family, "split": args.split, "paragraphs": len(golds), "trees": trees, **facts,
+              "scores": scores(golds, restored), "counts": [asdict(c) for c in document_counts(golds, restored)]}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    print(f"{args.family}: F0.5 per edit {result['scores']['per_edit']['f05']:.4f}, "
-          f"{len(found)} pairings, learned in {seconds:.0f} s")
+    print(f"{args.family}: F0.5 per edit {result['scores']['per_edit']['f05']:.4f}")
 
 
 def compare(args) -> None:
@@ -85,11 +99,18 @@ def main() -> None:
     run.add_argument("--split", choices=("dev", "test"), default="dev")
     run.add_argument("--paragraphs", type=int, default=100)
     run.add_argument("--lofo", type=Path, help="folder of leave-one-out trees (as bench/families_bench.py)")
+    again = commands.add_parser("restore", help="restore with a profile learn wrote (a change to reading profiles)")
+    again.add_argument("family")
+    again.add_argument("--profile", type=Path, required=True, help="OUT.tsv.gz of a learn run")
+    again.add_argument("--out", type=Path, required=True, help="OUT.json (counts)")
+    again.add_argument("--split", choices=("dev", "test"), default="dev")
+    again.add_argument("--paragraphs", type=int, default=100)
+    again.add_argument("--lofo", type=Path, help="folder of leave-one-out trees (as bench/families_bench.py)")
     pair = commands.add_parser("compare")
     pair.add_argument("before")
     pair.add_argument("after")
     args = parser.parse_args()
-    learn(args) if args.command == "learn" else compare(args)
+    {"learn": learn, "restore": restore, "compare": compare}[args.command](args)
 
 
 if __name__ == "__main__":

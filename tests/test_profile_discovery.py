@@ -1,6 +1,8 @@
 """Readings no channel holds (unspin.profiles.discovery): an over-used word paired with a
 missing one in its own contexts, and the lattice proposing it (relation "learned")."""
 
+from collections import Counter
+
 import pytest
 from conftest import TINY
 
@@ -94,7 +96,7 @@ def test_discovery_pairs_each_missing_word_once_and_tries_the_rest_again(monkeyp
     rival for "sense", which lost its margin to it in the first pass."""
     from unspin.profiles import discovery
 
-    def best(text, tried, contexts, lm, readings=()):
+    def best(text, tried, contexts, lm, readings=(), memo=None):
         if text == "sense":  # "will" fits, but not by a margin over "could"
             return None if "could" in tried else ("will", 3.0) if "will" in tried else None
         return ("could", 3.0) if "could" in tried else None
@@ -200,3 +202,24 @@ def test_profile_show_lists_the_readings_no_channel_holds(tiny_restorer, tmp_pat
     shown = CliRunner().invoke(main, ["profile", "show", str(path), "--learned", "--model", str(TINY)])
     assert shown.exit_code == 0 and "2 readings no channel holds" in shown.output
     assert "no channel holds" not in CliRunner().invoke(main, ["profile", "show", str(path)]).output
+
+
+def test_discovery_scores_each_word_in_the_contexts_once():
+    """Later rounds ask again with fewer words tried: the memo keeps every word's fit."""
+    from unspin.profiles.discovery import best_in_context
+
+    calls = Counter()
+
+    class Counting(WordLM):
+        def score(self, state, word):
+            calls[word] += 1
+            return super().score(state, word)
+
+    lm = Counting({"revealed": -3.0, "showed": -5.5, "disclosed": -6.0, "the": -1.0})
+    contexts = [(("the",), ("the",))] * 4
+    memo: dict = {}
+    first = best_in_context("undrape", ["disclosed", "showed", "revealed"], contexts, lm, memo=memo)
+    scored = sum(calls.values())
+    assert best_in_context("undrape", ["showed", "revealed"], contexts, lm, memo=memo) == first
+    assert sum(calls.values()) == scored  # nothing scored again
+    assert first == best_in_context("undrape", ["disclosed", "showed", "revealed"], contexts, lm)

@@ -470,3 +470,23 @@ def test_profiles_check_one_spinner_writes_each_original_one_way():
     assert not check.one_spinner and abs(check.share - 1 / 3) < 1e-9
     assert "its text reads as several spinners" in check.describe("its text")
     assert not Profile({}).check().one_spinner  # nothing learned: too little to tell
+
+
+def test_profiles_a_word_the_spinner_writes_for_others_is_no_sign_it_left_its_own(restorer):
+    """A word a document uses as it stands says the spinner left that original alone (the
+    decoder's literal penalty), unless the profile reads the word as the spinner's own for
+    another original most of the time (thesaurus-b writes "really" for another word and
+    "truly" for really: a "really" elsewhere is no reason to keep "truly")."""
+    from unspin.passes import decode
+    from unspin.profiles.profile import DocumentView
+
+    profile = Profile({"home": Word(30.0, 3.0, {("house",): 27.0}), "house": Word(10.0, 9.0, {("home",): 1.0}),
+                       "city": Word(20.0, 20.0)})
+    assert profile.literal(frozenset({"home", "house", "city"})) == {"house", "city"}
+    withheld = DocumentView(profile, 10.0, frozenset({"home"}))  # read with the generic channel
+    assert withheld.literal(frozenset({"home", "city"})) == {"home", "city"}
+    document = tokenize("It is a good home in the city.")
+    with_profile, _ = decode(document, restorer.lm, restorer.table, restorer.settings, None, profile)
+    without, _ = decode(document, restorer.lm, restorer.table, restorer.settings, None)
+    assert "home" in without.present and "city" in without.present
+    assert "home" not in with_profile.present and "city" in with_profile.present

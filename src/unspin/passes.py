@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+import dataclasses
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple
 
@@ -189,6 +190,8 @@ def decode(document: Document, lm: LanguageModel, table: ReadingTable, settings,
         rate = estimate_rate(spinnable, sum(pairs.values()))
         bonus = pool(pairs)
     facts = document_facts(document, lexicon, lm, rate, pairs, topics)
+    if profile is not None:  # a word the spinner writes for others is no sign it left its own alone
+        facts = dataclasses.replace(facts, present=profile.literal(facts.present))
     params = ChannelParams(rate, settings.max_candidates, bonus, facts.present, phrases=settings.phrases,
                            profile=profile)
     return facts, [Decoded(tokens, *decode_sentence(tokens, lm, table, params, settings.beam_size)) for tokens in parts]

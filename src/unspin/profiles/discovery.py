@@ -108,6 +108,7 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
                if " " in text or not in_a_phrase(contexts[text], strange)]
     low, high = SHORTFALL
     last: dict[str, list[str]] = {}  # the missing words each unpaired word was tried against
+    fits: dict[str, dict] = {}  # each word's fit in its contexts, kept for the next rounds
     for _round in range(ROUNDS):
         taken = {other for _text, other, _mass, _gain in pairings}
         left = []
@@ -120,7 +121,7 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
             last[text] = tried
             readings = [words[0] for words in profile.known(text)[:HELD] if len(words) == 1]
             readings += part_readings(text, profile)
-            best = best_in_context(text, tried, contexts[text], lm, readings)
+            best = best_in_context(text, tried, contexts[text], lm, readings, fits.setdefault(text, {}))
             if best is None:
                 left.append((excess, text))
                 continue
@@ -146,29 +147,41 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
     return Profile(words_out, profile.header), pairings
 
 
-def best_in_context(text: str, tried: list[str], contexts: list, lm, readings: list[str] = ()
-                    ) -> tuple[str, float] | None:
+def best_in_context(text: str, tried: list[str], contexts: list, lm, readings: list[str] = (),
+                    memo: dict | None = None) -> tuple[str, float] | None:
     """The word of ``tried`` that fits ``text``'s contexts best, with its mean gain over the
     word as it stands, if it clears MIN_GAIN and AGREE and beats every other word tried, and
     every one of the profile's own ``readings`` of it (words or phrases), by MARGIN (an unknown word loses to any
     word the LM knows: the words must tell apart; and a word whose readings already fit,
     "symbolize" for be / are / been, gets no new one).  Other forms of its lemma are not its
     rivals: a spinner that does not re-inflect writes one word for reveal and revealed
-    ("undrape"), and the LM cannot tell which form the contexts want by a margin."""
+    ("undrape"), and the LM cannot tell which form the contexts want by a margin.
+    ``memo``: a dict kept for ``text`` between calls (discovery asks again in later rounds,
+    with fewer words tried): each word's fit is scored once (``fit_of``)."""
     if not tried or not contexts:
         return None
-    prepared = [(state_after(lm, left), right) for left, right in contexts]
-    own = [window(lm, state, tuple(text.split(" ")), right) for state, right in prepared]
-    ranked = []
-    for other in list(tried) + [words for words in readings if words not in tried]:
-        gains = [window(lm, state, tuple(other.split(" ")), right) - mine for (state, right), mine in zip(prepared, own)]
-        ranked.append((sum(gains) / len(gains), sum(g > 0 for g in gains) / len(gains), other))
+    memo = {} if memo is None else memo
+    ranked = [(*fit_of(text, other, contexts, lm, memo), other)
+              for other in list(tried) + [words for words in readings if words not in tried]]
     ranked.sort(reverse=True)
     mean, agree, best = ranked[0]
     runner_up = next((gain for gain, _share, other in ranked[1:] if not kin(other, best)), -math.inf)
     if best in tried and mean >= MIN_GAIN and agree >= AGREE and mean - runner_up >= MARGIN:
         return best, mean
     return None
+
+
+def fit_of(text: str, other: str, contexts: list, lm, memo: dict) -> tuple[float, float]:
+    """(mean log10 gain of ``other`` over ``text`` in the contexts, share of the contexts it
+    gains in), kept in ``memo`` with the contexts' LM states (under "")."""
+    if other not in memo:
+        if "" not in memo:
+            prepared = [(state_after(lm, left), right) for left, right in contexts]
+            memo[""] = prepared, [window(lm, state, tuple(text.split(" ")), right) for state, right in prepared]
+        prepared, own = memo[""]
+        gains = [window(lm, state, tuple(other.split(" ")), right) - mine for (state, right), mine in zip(prepared, own)]
+        memo[other] = (sum(gains) / len(gains), sum(g > 0 for g in gains) / len(gains))
+    return memo[other]
 
 
 def part_readings(text: str, profile: Profile) -> list[str]:

@@ -43,6 +43,11 @@ MAX_CACHED = 500_000  # (observed, original) pairs whose sums are cached
 SETTLED = 30  # occurrences in the pages after which a word never read as spun is read as it stands
 PLAIN_SHARE = 0.005  # ... "never": at most this share of its occurrences
 ALSO_SHARE = 0.2  # kept occurrences of a word the profile reads as spun this often are read again
+# A word the document uses as it stands is evidence that the spinner left that original alone
+# (``candidates.LITERAL_LOG10``), unless the pages show the spinner writing the word for another
+# original at least this share of the time: then it is most likely the spinner's own word
+# (thesaurus-b writes "really" for another word and "truly" for really; bench/NOTES.md).
+LITERAL_SPUN_SHARE = 0.5
 # The gate's rival: another spinner.  A word the generic channel restores that the profile
 # never saw spun (spun mass under EXPLAINED_MASS) is, for this spinner, a word of its
 # dictionary the pages missed (the Good-Turing missing mass, ``missing_mass``, at least
@@ -309,6 +314,12 @@ class Profile:
         words = self.words
         return sum(1 for text in suspects if (words[text].spun if text in words else 0.0) < EXPLAINED_MASS)
 
+    def literal(self, present: frozenset) -> frozenset:
+        """The words of ``present`` (used as they stand in a document) that show the spinner
+        left them alone: not those it writes for other originals LITERAL_SPUN_SHARE of the
+        time or more."""
+        return frozenset(word for word in present if self.spun_share(word) < LITERAL_SPUN_SHARE)
+
     def also(self, document) -> set[str]:
         """The document's words that the profile reads as spun at least ALSO_SHARE of the
         time: every occurrence of them is read again, even where the best path keeps it."""
@@ -366,6 +377,9 @@ class DocumentView:
 
     def also(self, document) -> set[str]:
         return self.profile.also(document) - self.withheld
+
+    def literal(self, present: frozenset) -> frozenset:
+        return self.profile.literal(present) | (present & self.withheld)
 
     def evidence(self, observed: str) -> tuple[int, dict[tuple[str, ...], float]] | None:
         """(occurrences of ``observed`` in the pages, lowercase original words -> share of
