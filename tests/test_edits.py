@@ -14,7 +14,7 @@ def test_edits_restores_pooled_successful(tiny_restorer):
 
 
 @pytest.mark.parametrize("text,spun,restored", [
-    ("He ran Crossed a minefield.", "Crossed", "Across"),
+    ("He Ran Crossed A Minefield", "Crossed", "Across"),  # a title
     ("They are told their families volition be executed. Families Volition be told.", "Volition", "Will"),
 ])
 def test_edits_keeps_capitalisation_of_spun_word(tiny_restorer, text, spun, restored):
@@ -22,6 +22,27 @@ def test_edits_keeps_capitalisation_of_spun_word(tiny_restorer, text, spun, rest
     assert [(e.spun, e.restored) for e in result.edits if e.spun[:1].isupper()] == [(spun, restored)]
     for edit in result.edits:
         assert edit.spun[0].isupper() == edit.restored[0].isupper()
+
+
+@pytest.mark.parametrize("text, span, name", [
+    ("the Carry Along films", "Along", True), ("away Whole England Club", "Whole", True),
+    ("Spain, World Health Organization won", "World Health Organization", False),
+    ("told Maine this", "Maine", False),
+])
+def test_edits_a_word_in_a_run_of_capitalised_words_is_in_a_name(text, span, name):
+    from unspin.edits import in_a_name
+
+    tokens = _span(text)
+    begin = next(i for i, t in enumerate(tokens) if t.start == text.index(span))
+    end = next(i for i, t in enumerate(tokens) if t.end == text.index(span) + len(span)) + 1
+    assert in_a_name(text, tokens, begin, end) is name
+
+
+def test_edits_a_word_written_in_lower_case_inside_a_sentence_loses_the_spinners_capital(tiny_restorer):
+    """A spinner that keeps WordNet's capitals writes "Robert Indiana" for in: inside a
+    sentence, a word like "across" is the original's only in lower case."""
+    result = tiny_restorer.restore("He ran Crossed a minefield.")
+    assert [(e.spun, e.restored) for e in result.edits] == [("Crossed", "across")]
 
 
 def test_edits_phrase_and_number(tiny_restorer):
@@ -170,6 +191,31 @@ def test_edits_write_readings_in_the_case_of_the_text(text, words, written):
     from unspin.edits import written as write
 
     assert write(words, _span(text), text) == written
+
+
+@pytest.mark.parametrize("text, words, inside, written", [
+    ("Robert Indiana", ("in",), True, "in"),  # a spinner that keeps WordNet's capitals
+    ("World Health Organization", ("who",), True, "who"),
+    ("Robert Indiana", ("in",), False, "In"),  # a sentence may begin with it
+    ("Information", ("news",), True, "News"),  # not a word written in lower case ("BBC News")
+    ("Beaver State", ("i",), True, "I"),
+    ("Crataegus", ("may",), True, "May"),  # a month
+])
+def test_edits_write_words_in_lower_case_inside_a_sentence(text, words, inside, written):
+    from unspin.edits import written as write
+
+    assert write(words, _span(text), text, inside) == written
+
+
+@pytest.mark.parametrize("text, start, begins", [
+    ("Robert Indiana 2019", 0, True), ("It fell. Robert Indiana", 9, True), ('He said: "Robert', 10, True),
+    ("(Robert", 1, True), ("in 2019, Robert", 9, False), ("fighting Robert", 9, False),
+    ("a line\n  Robert", 9, True),
+])
+def test_edits_where_a_sentence_begins(text, start, begins):
+    from unspin.surface import starts_sentence
+
+    assert starts_sentence(text, start) is begins
 
 
 def test_edits_a_reading_that_repeats_a_word_edits_only_the_change():

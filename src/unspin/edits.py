@@ -18,7 +18,7 @@ from unspin.evidence import Agreement
 from unspin.lm import LanguageModel
 from unspin.passes import Proposal, fitting_view, looks_english, proposals
 from unspin.signature import without_corpus
-from unspin.surface import article_edits, match_case, reason
+from unspin.surface import LOWER_INSIDE, article_edits, match_case, reason, starts_sentence
 from unspin.tokenize import is_word, tokenize
 from unspin.topics import Topics
 from unspin.types import Alternative, Edit, Restoration, apply_edits
@@ -112,7 +112,8 @@ def choose_edit(text: str, proposal: Proposal, ranked, settings) -> Edit | None:
     first, last = tokens[begin], tokens[end - 1]
     spun = text[first.start : last.end]
     span = tokens[begin:end]
-    restored = written(candidate.words[head : len(candidate.words) - tail], span, spun)
+    inside = not starts_sentence(text, first.start) and not in_a_name(text, tokens, begin, end)
+    restored = written(candidate.words[head : len(candidate.words) - tail], span, spun, inside)
     if restored == spun:
         return None
     alternatives = []
@@ -121,7 +122,7 @@ def choose_edit(text: str, proposal: Proposal, ranked, settings) -> Edit | None:
             continue
         words = _inside(c.words, candidate.words, head, tail)
         if words is not None:
-            alternatives.append(Alternative(written(words, span, spun), round(p, 4), c.relation))
+            alternatives.append(Alternative(written(words, span, spun, inside), round(p, 4), c.relation))
     return Edit(first.start, last.end, spun, restored, round(confidence, 4), candidate.relation,
                 reason(spun, candidate), tuple(alternatives[: settings.alternatives]))
 
@@ -152,13 +153,17 @@ def _inside(words: tuple[str, ...], chosen: tuple[str, ...], head: int, tail: in
     return words[head : len(words) - tail] if same else None
 
 
-def written(words: tuple[str, ...], span, spun: str) -> str:
+def written(words: tuple[str, ...], span, spun: str, inside: bool = False) -> str:
     """The reading as the text would write it.  A word the span already holds with capitals
     keeps the span's spelling ("Secretary"); the others take the case of the token they replace when
     the counts agree, else the first takes the first token's case and the rest are
     capitalised when a later spun word is ("game Society" -> "Club", "Union United states"
-    -> "North America"), all upper case when the span is."""
+    -> "North America"), all upper case when the span is.  ``inside`` a sentence, a word of
+    ``surface.LOWER_INSIDE`` is written in lower case whatever the span's capitals ("Robert
+    Indiana" -> "in", "World Health Organization" -> "who": the spinner's capitals)."""
     texts = [t.text for t in span if is_word(t.text)] or [spun]
+    if inside and len(words) == 1 and words[0] in LOWER_INSIDE:
+        return words[0]
     if len(words) == len(span) and len(span) > 1:
         out = [match_case(word, token.text) for word, token in zip(words, span)]
     elif len(texts) > 1 and all(t.isupper() and len(t) > 1 for t in texts):
@@ -170,6 +175,18 @@ def written(words: tuple[str, ...], span, spun: str) -> str:
             out[0] = _capital(out[0])
     surface = {t.text.lower(): t.text for t in span if not t.text.islower()}  # the capitals it has
     return " ".join(surface.get(word.lower(), word) for word in out)
+
+
+def in_a_name(text: str, tokens, begin: int, end: int) -> bool:
+    """Whether tokens [begin, end) stand in a run of capitalised words (nothing but spaces
+    between them and a capitalised word before or after), as in a name or a title ("Carry
+    On films", "the All England Club", "Man Walks Across Minefield"), where even "on" is."""
+    sides = []
+    if begin > 0:
+        sides.append((tokens[begin - 1], text[tokens[begin - 1].end : tokens[begin].start]))
+    if end < len(tokens):
+        sides.append((tokens[end], text[tokens[end - 1].end : tokens[end].start]))
+    return any(is_word(t.text) and t.text[:1].isupper() and not gap.strip() for t, gap in sides)
 
 
 def _capital(word: str) -> str:

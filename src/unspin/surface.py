@@ -10,6 +10,27 @@ _CONSONANT_SOUND = ("one", "once", "uni", "use", "usu", "uti", "eu", "ewe", "ufo
 _VOWEL_SOUND = ("hour", "honest", "honor", "honour", "heir")
 
 
+# Words a sentence writes in lower case wherever they stand but first (pronouns, prepositions,
+# conjunctions, auxiliaries, determiners; not "I", nor "may", "will" and "us", which name a
+# month, a man and a country).  A spinner that keeps WordNet's capitals writes "Robert Indiana"
+# for in and "World Health Organization" for who, and those capitals are not the original's.
+LOWER_INSIDE = frozenset("""a an the of in on at to for by with from into onto upon about above across after
+against along among around before behind below beneath beside besides between beyond during except inside near
+off out outside over past since through throughout till toward towards under until up within without and or but
+nor so yet if because although though unless whereas while as than that whether is are was were be been being am
+do does did done have has had having would shall should can could might must it its me my mine you your yours he
+him his she her hers we our ours they them their theirs who whom whose which what this these those there here not
+no some any each every all both either neither such""".split())
+SENTENCE_OPENERS = ".!?:\n\r\"'([{\u201c\u2018\u00ab"  # a capital right after one of them may be the position's
+
+
+def starts_sentence(text: str, start: int) -> bool:
+    """Whether the words at ``start`` may begin a sentence (a line, a quotation, a bracket):
+    nothing but spaces between them and the text's start or one of SENTENCE_OPENERS."""
+    before = text[:start].rstrip(" \t")
+    return not before or before[-1] in SENTENCE_OPENERS
+
+
 def match_case(restored: str, spun: str) -> str:
     """Give ``restored`` the capitalisation pattern of ``spun``."""
     if spun.isupper() and len(spun) > 1:
