@@ -122,3 +122,15 @@ def test_lexicon_thesaurus_table_reads_moby_backwards():
     thesaurus = channel_sources.get("thesaurus").load(BUNDLED)
     originals = {link.original for link in thesaurus.backward("timberland")}
     assert "forest" in originals and all(link.relation == "thesaurus" for link in thesaurus.backward("timberland"))
+
+
+@pytest.mark.parametrize("lemma, tags, forms", [
+    ("motion picture", ("NNS",), ("motion pictures",)),  # a noun phrase by its last word
+    ("interest rate", ("NNS",), ("interest rates",)),
+    ("come through", ("VBD",), ("came through",)),  # a verb phrase by its first
+    ("soldier", ("NNS",), ("soldiers",)),
+])
+def test_lexicon_originals_are_inflected_by_their_head(lemma, tags, forms):
+    from unspin.candidates import _inflect
+
+    assert _inflect(lemma, tags) == forms

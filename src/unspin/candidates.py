@@ -95,7 +95,13 @@ def _inflections(lemma: str) -> dict[str, tuple[str, ...]]:
 
 @functools.lru_cache(maxsize=65536)
 def _inflect(lemma: str, tags: tuple[str, ...]) -> tuple[str, ...]:
+    """The forms of ``lemma`` for ``tags``: a phrase by its first word for a verb's tags
+    ("come through" -> "came through"), by its last for a noun's ("interest rate" ->
+    "interest rates")."""
     if " " in lemma:
+        if all(tag.startswith("NN") for tag in tags):
+            rest, _, last = lemma.rpartition(" ")
+            return tuple(f"{rest} {form}" for form in _inflect(last, tags))
         head, _, rest = lemma.partition(" ")
         return tuple(f"{form} {rest}" for form in _inflect(head, tags))
     table = _inflections(lemma)
