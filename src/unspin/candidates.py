@@ -94,16 +94,16 @@ def _inflections(lemma: str) -> dict[str, tuple[str, ...]]:
 
 
 @functools.lru_cache(maxsize=65536)
-def _inflect(lemma: str, tags: tuple[str, ...]) -> tuple[str, ...]:
+def inflect(lemma: str, tags: tuple[str, ...]) -> tuple[str, ...]:
     """The forms of ``lemma`` for ``tags``: a phrase by its first word for a verb's tags
     ("come through" -> "came through"), by its last for a noun's ("interest rate" ->
     "interest rates")."""
     if " " in lemma:
         if all(tag.startswith("NN") for tag in tags):
             rest, _, last = lemma.rpartition(" ")
-            return tuple(f"{rest} {form}" for form in _inflect(last, tags))
+            return tuple(f"{rest} {form}" for form in inflect(last, tags))
         head, _, rest = lemma.partition(" ")
-        return tuple(f"{form} {rest}" for form in _inflect(head, tags))
+        return tuple(f"{form} {rest}" for form in inflect(head, tags))
     table = _inflections(lemma)
     forms = []
     for tag in tags:
@@ -215,7 +215,7 @@ class ReadingTable:
             for link in links:
                 relation = link.relation + relations.INFLECTED
                 share = link.share * REINFLECTION_FACTOR
-                forms = _inflect(link.original, penn)
+                forms = inflect(link.original, penn)
                 for form in forms or (link.original,):
                     add(tuple(form.split()), relation, link.original,
                         math.log10(share if forms else share * UNINFLECTED_FACTOR))
@@ -230,7 +230,7 @@ class ReadingTable:
                         if second.original == observed:
                             continue
                         share = link.share * second.share * CHAIN_FACTOR
-                        forms = _inflect(second.original, penn) if penn else ()
+                        forms = inflect(second.original, penn) if penn else ()
                         for form in forms or (second.original,):
                             add(tuple(form.split()), "chain", second.original, math.log10(share))
         unigram = self.lm.unigram

@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 
 from unspin.calibration import Calibration
-from unspin.candidates import _inflect, lemmas, tags
+from unspin.candidates import inflect, lemmas, tags
 from unspin.errors import UnspinError
 from unspin.evidence import Evidence
 from unspin.evidence.features import logit
@@ -354,13 +354,13 @@ class PhraseChannel:
         # a plural noun: its lemma's originals, in the plural (irregular timberlands -> random
         # forests), keyed by the plural, or at the head by the singular the inventory may hold
         for lemma in lemmas(piece):
-            if _inflect(lemma, PLURAL)[:1] != (piece,):
+            if inflect(lemma, PLURAL)[:1] != (piece,):
                 continue
             if head:
                 add(lemma, Option(piece, 0.0, True))
             for link in self.lexicon.backward(lemma):
                 if " " not in link.original:
-                    for form in _inflect(link.original, PLURAL)[:1]:
+                    for form in inflect(link.original, PLURAL)[:1]:
                         option = Option(form, math.log10(link.share), False, True, link.relation != THESAURUS)
                         add(form, option)
                         if head:
@@ -537,7 +537,7 @@ def _singular(found: dict[str, "Option"]) -> dict[str, "Option"]:
     the number it read ("kidney rock" is "kidney stone", not "kidney stones").  Only plurals in
     -s: "data" stays an option beside "datum" ("crude information" is "raw data")."""
     plurals = [key for key in found if key.endswith("s") and "NNS" in tags(key)  # not "data" (datum)
-               and any(lemma in found and _inflect(lemma, PLURAL)[:1] == (key,) for lemma in lemmas(key))]
+               and any(lemma in found and inflect(lemma, PLURAL)[:1] == (key,) for lemma in lemmas(key))]
     return {key: option for key, option in found.items() if key not in plurals} if plurals else found
 
 
