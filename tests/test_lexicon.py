@@ -1,4 +1,5 @@
 import gzip
+import math
 
 import pytest
 
@@ -134,3 +135,24 @@ def test_lexicon_originals_are_inflected_by_their_head(lemma, tags, forms):
     from unspin.candidates import inflect
 
     assert inflect(lemma, tags) == forms
+
+
+
+class KnowsEveryWord:
+    def known(self, word):
+        return True
+
+    def unigram(self, word):
+        return -3.0
+
+
+def test_lexicon_a_plural_is_read_as_the_bare_lemma_less_often_than_as_its_plural():
+    """lemminflect lists "film" beside "films" as plurals of film: an observed plural
+    ("moving pictures") is read as "film" only UNCHANGED_FORM_FACTOR as likely as "films"."""
+    from unspin.candidates import UNCHANGED_FORM_FACTOR, ReadingTable, inflect
+
+    assert inflect("film", ("NNS",)) == ("films", "film")
+    table = ReadingTable(Lexicon([Link("film", "moving picture", "synonym", "a")]), KnowsEveryWord())
+    shares = {reading.words: reading.log10_share for reading in table.readings("moving pictures")}
+    assert shares[("film",)] < shares[("films",)]
+    assert shares[("film",)] - shares[("films",)] == pytest.approx(math.log10(UNCHANGED_FORM_FACTOR))
