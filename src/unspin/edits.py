@@ -178,15 +178,14 @@ def written(words: tuple[str, ...], span, spun: str, inside: bool = False) -> st
 
 
 def in_a_name(text: str, tokens, begin: int, end: int) -> bool:
-    """Whether tokens [begin, end) stand in a run of capitalised words (nothing but spaces
-    between them and a capitalised word before or after), as in a name or a title ("Carry
-    On films", "the All England Club", "Man Walks Across Minefield"), where even "on" is."""
-    sides = []
-    if begin > 0:
-        sides.append((tokens[begin - 1], text[tokens[begin - 1].end : tokens[begin].start]))
-    if end < len(tokens):
-        sides.append((tokens[end], text[tokens[end - 1].end : tokens[end].start]))
-    return any(is_word(t.text) and t.text[:1].isupper() and not gap.strip() for t, gap in sides)
+    """Whether tokens [begin, end) continue a run of capitalised words (a capitalised word
+    right before them, nothing but spaces between), as in a name or a title ("Carry On
+    films", "Man Walks Across Minefield"), where even "on" is.  Only the word before counts: a
+    word like "in" is often followed by a name ("Robert Indiana London" for "in London")."""
+    if begin == 0:
+        return False
+    before = tokens[begin - 1]
+    return is_word(before.text) and before.text[:1].isupper() and not text[before.end : tokens[begin].start].strip()
 
 
 def _capital(word: str) -> str:
