@@ -27,8 +27,10 @@ SENTENCE_OPENERS = ".!?:\n\r\"'([{\u201c\u2018\u00ab"  # a capital right after o
 def starts_sentence(text: str, start: int) -> bool:
     """Whether the words at ``start`` may begin a sentence (a line, a quotation, a bracket):
     nothing but spaces between them and the text's start or one of SENTENCE_OPENERS."""
-    before = text[:start].rstrip(" \t")
-    return not before or before[-1] in SENTENCE_OPENERS
+    at = start - 1
+    while at >= 0 and text[at] in " \t":
+        at -= 1
+    return at < 0 or text[at] in SENTENCE_OPENERS
 
 
 def match_case(restored: str, spun: str) -> str:
