@@ -221,10 +221,10 @@ class ReadingTable:
                 share = link.share * REINFLECTION_FACTOR
                 forms = inflect(link.original, penn)
                 for form in forms or (link.original,):
-                    odd = len(forms) > 1 and form == link.original  # "film" as a plural of film
-                    add(tuple(form.split()), relation, link.original,
-                        math.log10(share * (UNCHANGED_FORM_FACTOR if odd else 1.0) if forms
-                                   else share * UNINFLECTED_FACTOR))
+                    factor = (UNINFLECTED_FACTOR if not forms
+                              else UNCHANGED_FORM_FACTOR if len(forms) > 1 and form == link.original  # "film"
+                              else 1.0)
+                    add(tuple(form.split()), relation, link.original, math.log10(share * factor))
         # Two steps: the original was spun into a word that was spun again ("nearly" ->
         # about -> "astir"); through the likeliest middles only, for single words.
         if not phrase:

@@ -112,7 +112,7 @@ def choose_edit(text: str, proposal: Proposal, ranked, settings) -> Edit | None:
     first, last = tokens[begin], tokens[end - 1]
     spun = text[first.start : last.end]
     span = tokens[begin:end]
-    inside = not starts_sentence(text, first.start) and not in_a_name(text, tokens, begin, end)
+    inside = not starts_sentence(text, first.start) and not in_a_name(text, tokens, begin)
     restored = written(candidate.words[head : len(candidate.words) - tail], span, spun, inside)
     if restored == spun:
         return None
@@ -177,8 +177,8 @@ def written(words: tuple[str, ...], span, spun: str, inside: bool = False) -> st
     return " ".join(surface.get(word.lower(), word) for word in out)
 
 
-def in_a_name(text: str, tokens, begin: int, end: int) -> bool:
-    """Whether tokens [begin, end) continue a run of capitalised words (a capitalised word
+def in_a_name(text: str, tokens, begin: int) -> bool:
+    """Whether the words from token ``begin`` continue a run of capitalised words (a capitalised word
     right before them, nothing but spaces between), as in a name or a title ("Carry On
     films", "Man Walks Across Minefield"), where even "on" is.  Only the word before counts: a
     word like "in" is often followed by a name ("Robert Indiana London" for "in London")."""

@@ -11,9 +11,9 @@ whole crawl first and keeps what every occurrence says.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter
-import dataclasses
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple
 
