@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""A paired check of a change to restoring one document at a time: restore the families
+benchmark's texts (the first N paragraphs of a split, each its own document, spun by every
+registered family at rate 0.25 with seed 0) with the code on the path, keep each document's
+counts; then compare two such runs (paired bootstrap over documents, per family).
+
+    # the code before the change (another checkout) and after it
+    PYTHONPATH=OLD/src python bench/families_pair.py restore --out build/pair/before
+    python bench/families_pair.py restore --out build/pair/after
+    python bench/families_pair.py compare build/pair/before.json build/pair/after.json
+
+Shipped trees unless ``--lofo`` names the leave-one-out ones (as bench/families_bench.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import RATE, paragraphs  # noqa: E402
+from families_bench import restorer_without, scores  # noqa: E402
+from unspin.evaluate import Counts, bootstrap, document_counts  # noqa: E402
+from unspin.registry import families  # noqa: E402
+from unspin.simulate import spin  # noqa: E402
+
+
+def restore(args) -> None:
+    texts = paragraphs(args.split, args.paragraphs)
+    found = {"split": args.split, "paragraphs": len(texts), "families": {}}
+    for name in args.families.split(",") if args.families else families.names():
+        restorer, trees = restorer_without(name, args.lofo)
+        golds = [spin(text, name, 0, RATE) for text in texts]
+        restored = [restorer.restore(gold.spun) for gold in golds]
+        found["families"][name] = {"trees": trees, "scores": scores(golds, restored),
+                                   "counts": [asdict(c) for c in document_counts(golds, restored)]}
+        print(f"{name}: F0.5 per edit {found['families'][name]['scores']['per_edit']['f05']:.4f}", flush=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.with_suffix(".json").write_text(json.dumps(found) + "\n", encoding="utf-8")
+
+
+def compare(args) -> None:
+    before, after = (json.loads(Path(path).read_text(encoding="utf-8")) for path in (args.before, args.after))
+    for name, run in after["families"].items():
+        if name not in before["families"]:
+            continue
+        counts = [[Counts(**c) for c in r["counts"]] for r in (before["families"][name], run)]
+        found = bootstrap(counts[1], counts[0])
+        change = found["difference"]
+        print(f"{name}: F0.5 per edit {found['baseline']['f05']:.4f} -> {found['f05']:.4f}, "
+              f"{change['f05']:+.4f} {change['interval']} (p {change['p_value']})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("restore")
+    run.add_argument("--out", type=Path, required=True, help="OUT.json (per-document counts)")
+    run.add_argument("--split", choices=("dev", "test"), default="test")
+    run.add_argument("--paragraphs", type=int, default=200)
+    run.add_argument("--families", help="comma-separated (default: every registered family)")
+    run.add_argument("--lofo", type=Path, help="folder of leave-one-out trees (as bench/families_bench.py)")
+    pair = commands.add_parser("compare")
+    pair.add_argument("before")
+    pair.add_argument("after")
+    args = parser.parse_args()
+    {"restore": restore, "compare": compare}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()
