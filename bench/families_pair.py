@@ -10,6 +10,15 @@ counts; then compare two such runs (paired bootstrap over documents, per family)
     python bench/families_pair.py compare build/pair/before.json build/pair/after.json
 
 Shipped trees unless ``--lofo`` names the leave-one-out ones (as bench/families_bench.py).
+
+Habits: a family that takes them can be named with one, ``NAME:HABIT`` (HABITS below:
+``wordnet-walk:per-occurrence``, ``thesaurus-b:per-occurrence``, ``wordnet-walk:open-source``,
+the spinners that choose anew at every occurrence), and ``--per-document N`` joins N
+paragraphs into each document (a word occurs more than once in longer documents):
+
+    python bench/families_pair.py restore --out build/pair/anew --per-document 3 --paragraphs 300 \
+        --families wordnet-walk,thesaurus-b,wordnet-walk:per-occurrence,thesaurus-b:per-occurrence,\
+wordnet-walk:open-source
 """
 
 from __future__ import annotations
@@ -25,16 +34,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import RATE, paragraphs  # noqa: E402
 from families_bench import restorer_without, scores  # noqa: E402
 from unspin.evaluate import Counts, bootstrap, document_counts  # noqa: E402
+from unspin.families.mixed import OPEN_SOURCE  # noqa: E402
 from unspin.registry import families  # noqa: E402
 from unspin.simulate import spin  # noqa: E402
 
 
+HABITS = {"per-occurrence": {"per_occurrence": True},  # a new choice at every occurrence
+          "open-source": OPEN_SOURCE}  # first lemma of a random synset, capitalised words too, anew each time
+
+
 def restore(args) -> None:
-    texts = paragraphs(args.split, args.paragraphs)
-    found = {"split": args.split, "paragraphs": len(texts), "families": {}}
+    lines = paragraphs(args.split, args.paragraphs)
+    texts = ["\n".join(lines[i : i + args.per_document]) for i in range(0, len(lines), args.per_document)]
+    found = {"split": args.split, "paragraphs": len(lines), "per_document": args.per_document, "families": {}}
     for name in args.families.split(",") if args.families else families.names():
-        restorer, trees = restorer_without(name, args.lofo)
-        golds = [spin(text, name, 0, RATE) for text in texts]
+        family, _, habit = name.partition(":")
+        restorer, trees = restorer_without(family, args.lofo)
+        golds = [spin(text, family, 0, RATE, habits=HABITS[habit] if habit else None) for text in texts]
         restored = [restorer.restore(gold.spun) for gold in golds]
         found["families"][name] = {"trees": trees, "scores": scores(golds, restored),
                                    "counts": [asdict(c) for c in document_counts(golds, restored)]}
@@ -62,7 +78,8 @@ def main() -> None:
     run.add_argument("--out", type=Path, required=True, help="OUT.json (per-document counts)")
     run.add_argument("--split", choices=("dev", "test"), default="test")
     run.add_argument("--paragraphs", type=int, default=200)
-    run.add_argument("--families", help="comma-separated (default: every registered family)")
+    run.add_argument("--families", help="comma-separated, each NAME or NAME:HABIT (default: every registered family)")
+    run.add_argument("--per-document", type=int, default=1, help="paragraphs joined into each document")
     run.add_argument("--lofo", type=Path, help="folder of leave-one-out trees (as bench/families_bench.py)")
     pair = commands.add_parser("compare")
     pair.add_argument("before")

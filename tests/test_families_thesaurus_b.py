@@ -161,3 +161,16 @@ def test_families_thesaurus_b_data_is_listed_and_small():
     assert path.stat().st_size == entry["size"] <= 5_000_000
     assert sha256(path) == entry["sha256"] and entry["format"] == "unspin.thesaurus_b/1"
     assert "Kevin Atkinson" in entry["licence"] and "WordNet 2" in entry["source"]
+
+
+def test_families_thesaurus_b_habits_through_simulate_spin():
+    """``simulate.spin(habits=...)`` hands a family its habits; a family without them says so."""
+    from unspin.errors import UnspinError
+    from unspin.simulate import spin
+
+    text = " ".join(["soldier"] * 30)
+    assert set(spin(text, "thesaurus-b", 0, 1.0, resources=TINY, habits={"per_occurrence": True}).spun.split()) \
+        == {"trooper", "warrior"}
+    assert len(set(spin(text, "thesaurus-b", 0, 1.0, resources=TINY).spun.split())) == 1
+    with pytest.raises(UnspinError, match="takes no habit per_occurrence"):
+        spin(text, "thesaurus", 0, 1.0, resources=TINY, habits={"per_occurrence": True})

@@ -156,3 +156,44 @@ def test_lexicon_a_plural_is_read_as_the_bare_lemma_less_often_than_as_its_plura
     shares = {reading.words: reading.log10_share for reading in table.readings("moving pictures")}
     assert shares[("film",)] < shares[("films",)]
     assert shares[("film",)] - shares[("films",)] == pytest.approx(math.log10(UNCHANGED_FORM_FACTOR))
+
+
+@pytest.mark.parametrize("observed, base", [
+    ("laws of nature", "law of nature"),  # a plural head before a preposition
+    ("editors in chief", "editor in chief"),
+    ("phonograph records", "phonograph record"),  # a plural last word
+])
+def test_lexicon_a_spun_noun_phrase_is_read_through_its_plural_head(observed, base):
+    from unspin.candidates import ReadingTable, bases
+
+    assert (base, ("NNS",)) in bases(observed)
+    table = ReadingTable(Lexicon([Link("original", base, "synonym", "a")]), KnowsEveryWord())
+    assert ("originals",) in {reading.words for reading in table.readings(observed)}
+
+
+def test_lexicon_a_plural_first_word_is_a_head_only_before_a_preposition():
+    from unspin.candidates import bases
+
+    assert ("law of nature", ("NNS",)) in bases("laws of nature")
+    assert all(base != "law and order" for base, _tags in bases("laws and order"))
+    assert all(base != "law of" for base, _tags in bases("laws of"))  # two words: no phrase after it
+
+
+@pytest.mark.parametrize("hits, restored, spinnable, at_least, at_most", [
+    (0, 30, 200, -2.0, -1.9),  # many restorations, none to a word used elsewhere: one dictionary
+    (12, 30, 200, -0.05, 0.0),  # many such: a spinner that chooses anew at every occurrence
+    (0, 0, 50, -1.6, -1.4),  # nothing restored: the prior, nearer one dictionary
+    (1, 2, 100, -1.6, -1.2),  # two restorations in a long text, likely wrong ones, say little
+])
+def test_lexicon_the_literal_penalty_follows_the_documents_spinner(hits, restored, spinnable, at_least, at_most):
+    from unspin.candidates import LITERAL_LOG10, literal_log10
+
+    value = literal_log10(hits, restored, spinnable)
+    assert LITERAL_LOG10 <= at_least <= value <= at_most <= 0.0
+
+
+def test_lexicon_the_literal_penalty_weakens_with_each_hit():
+    from unspin.candidates import literal_log10
+
+    values = [literal_log10(hits, 20, 150) for hits in range(0, 8)]
+    assert values == sorted(values) and values[-1] - values[0] > 1.5

@@ -46,3 +46,11 @@ def test_passes_a_crawl_too_small_to_tell_one_spinner_is_restored_one_text_at_a_
     assert evidence is None and not check.one_spinner and check.originals < 10
     assert "too little restored" in check.describe()
     assert tiny_restorer.restore_many(texts, corpus=True) == tiny_restorer.restore_many(texts)
+
+
+def test_passes_literal_hits_count_restorations_to_words_the_document_uses():
+    from unspin.passes import literal_hits
+
+    pairs = Counter({("home", ("house",)): 2, ("volition", ("will",)): 1, ("a b", ("in", "the")): 1})
+    assert literal_hits(pairs, frozenset({"house", "in"})) == (2, 4)
+    assert literal_hits(Counter(), frozenset({"house"})) == (0, 0)

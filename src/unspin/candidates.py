@@ -34,10 +34,23 @@ CHAIN_MIDDLES = 8  # two-step readings go through this many likeliest middles
 CHAIN_LINKS = 12  # ... and this many of each middle's likeliest originals
 CHAIN_FACTOR = 0.1  # a two-step path is less likely than one step
 DEGREES = {"more": ("JJR", "RBR"), "most": ("JJS", "RBS")}  # "more extended" is a spun "longer"
+# A noun phrase whose head comes first ("laws of nature", "editors in chief") is plural there.
+HEAD_FIRST = frozenset("of in at for on to by from".split())
 CAPITAL_FACTOR = 0.08  # most spinners leave capitalised words alone
-# A spinner keeps one replacement per word: an original that the document still uses
-# as it stands elsewhere was probably not spun here.
+# A spinner that keeps one replacement per word spins every occurrence of it: an original
+# that the document still uses as it stands elsewhere was probably not spun here.  A spinner
+# that chooses anew at every occurrence leaves the original beside its replacements, so the
+# penalty is weighed by how likely the document's spinner is the first kind (``literal_log10``).
 LITERAL_LOG10 = -2.0
+# Share of a first pass's right restorations whose original the document also uses as it
+# stands: with a spinner of one replacement per word, and with one that chooses anew at every
+# occurrence; and of its restorations in clean text (all wrong), which come at CLEAN_RESTORED
+# per spinnable word whatever the spinner (news_dev, bench/NOTES.md).
+LITERAL_SHARE_FIXED = 0.04
+LITERAL_SHARE_PER_OCCURRENCE = 0.3
+LITERAL_SHARE_CLEAN = 0.11
+CLEAN_RESTORED = 0.015
+PER_OCCURRENCE_PRIOR = 0.02
 LEARNED_LOG10_SHARE = -1.0  # the generic share of a profile's reading no channel holds (its own channel replaces it)
 
 
@@ -49,6 +62,7 @@ class ChannelParams:
     max_candidates: int
     bonus: dict  # (observed, restored words tuple) -> extra log10 prior from document pooling
     present: frozenset = frozenset()  # lowercase words the document uses as they stand
+    literal: float = LITERAL_LOG10  # log10 prior of reading an original that is in ``present``
     context: bool = True  # rank a long list of readings by their fit in context (else by prior)
     phrases: bool = False  # phrase arcs too (the table's phrase channel, unspin.phrases)
     # A learned channel (a spinner profile: ``log10_spun``, ``log10_keep`` and ``known``, keyed
@@ -245,10 +259,26 @@ class ReadingTable:
         return tuple(ranked[: self.max_readings])
 
 
+def literal_log10(hits: int, restored: int, spinnable: int) -> float:
+    """LITERAL_LOG10 for a document whose first pass restored ``restored`` of its
+    ``spinnable`` words, ``hits`` of them to an original the document also uses as it stands,
+    weighed by the posterior that its spinner keeps one replacement per word.  Each
+    restoration is a Bernoulli draw: a wrong one (the share clean text would give) hits as in
+    clean text, a right one as the spinner's kind has it; PER_OCCURRENCE_PRIOR before them."""
+    wrong = min(1.0, CLEAN_RESTORED * spinnable / restored) if restored else 1.0
+    fixed = wrong * LITERAL_SHARE_CLEAN + (1.0 - wrong) * LITERAL_SHARE_FIXED
+    anew = wrong * LITERAL_SHARE_CLEAN + (1.0 - wrong) * LITERAL_SHARE_PER_OCCURRENCE
+    log_odds = (math.log(PER_OCCURRENCE_PRIOR / (1.0 - PER_OCCURRENCE_PRIOR)) + hits * math.log(anew / fixed)
+                + (restored - hits) * math.log((1.0 - anew) / (1.0 - fixed)))
+    per_occurrence = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, log_odds))))
+    return math.log10((1.0 - per_occurrence) * 10**LITERAL_LOG10 + per_occurrence)
+
+
 def bases(observed: str) -> list[tuple[str, tuple[str, ...]]]:
     """The uninflected forms of an observed word or phrase, each with the Penn tags that
     inflect it back: a word by its lemmas, a phrase by its last word as a plural noun
-    ("sales agreements") or its first word as an inflected verb ("came through")."""
+    ("sales agreements"), its first word as a plural noun before a preposition ("laws of
+    nature") or as an inflected verb ("came through")."""
     words = observed.split(" ")
     if len(words) == 1:
         penn = tags(observed)
@@ -259,6 +289,8 @@ def bases(observed: str) -> list[tuple[str, tuple[str, ...]]]:
     last = tags(words[-1])
     if "NNS" in last:
         found += [(" ".join(words[:-1] + [lemma]), ("NNS",)) for lemma in lemmas(words[-1])]
+    if len(words) > 2 and words[1] in HEAD_FIRST and "NNS" in tags(words[0]):
+        found += [(" ".join([lemma] + words[1:]), ("NNS",)) for lemma in lemmas(words[0])]
     first = tuple(tag for tag in tags(words[0]) if tag.startswith("VB"))
     if first:
         found += [(" ".join([lemma] + words[1:]), first) for lemma in lemmas(words[0])]
@@ -304,7 +336,7 @@ def spun_arcs(tokens: tuple[Token, ...], begin: int, table: ReadingTable, params
         for reading in readings:
             bonus = pooled.get((observed, reading.words), 0.0) if pooled else 0.0
             if reading.original in present:
-                bonus += LITERAL_LOG10
+                bonus += params.literal
             channel = log10_spin + reading.log10_share
             if profile is not None:
                 channel = profile.log10_spun(held, titled(reading.words) if capitalised else reading.words, channel)

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple
 
-from unspin.candidates import ChannelParams, ReadingTable, lattice
+from unspin.candidates import LITERAL_LOG10, ChannelParams, ReadingTable, lattice, literal_log10
 from unspin.casing import eligible
 from unspin.decode import best_path, posteriors
 from unspin.evidence import Agreement, DocumentFacts, Evidence, document_facts, readings
@@ -182,7 +182,8 @@ def decode(document: Document, lm: LanguageModel, table: ReadingTable, settings,
     rate = settings.spin_rate
     pairs: Counter = Counter()
     bonus: dict = {}
-    if rate is None:
+    first_pass = rate is None
+    if first_pass:
         for tokens in parts:
             for arc in first_pass_path(tokens, lm, table, settings, profile):
                 if arc.candidate.relation != "keep":
@@ -192,9 +193,16 @@ def decode(document: Document, lm: LanguageModel, table: ReadingTable, settings,
     facts = document_facts(document, lexicon, lm, rate, pairs, topics)
     if profile is not None:  # a word the spinner writes for others is no sign it left its own alone
         facts = dataclasses.replace(facts, present=profile.literal(facts.present))
-    params = ChannelParams(rate, settings.max_candidates, bonus, facts.present, phrases=settings.phrases,
+    literal = literal_log10(*literal_hits(pairs, facts.present), spinnable) if first_pass else LITERAL_LOG10
+    params = ChannelParams(rate, settings.max_candidates, bonus, facts.present, literal, phrases=settings.phrases,
                            profile=profile)
     return facts, [Decoded(tokens, *decode_sentence(tokens, lm, table, params, settings.beam_size)) for tokens in parts]
+
+
+def literal_hits(pairs: Counter, present: frozenset) -> tuple[int, int]:
+    """(first-pass restorations to a word the document also uses as it stands, all of them)."""
+    hits = sum(count for (_observed, words), count in pairs.items() if len(words) == 1 and words[0] in present)
+    return hits, sum(pairs.values())
 
 
 def first_pass_path(tokens, lm: LanguageModel, table: ReadingTable, settings, profile) -> list[Arc]:

@@ -15,6 +15,7 @@ eval data) to get its per-type probability.
 from __future__ import annotations
 
 import functools
+import inspect
 from pathlib import Path
 
 import json
@@ -113,15 +114,20 @@ def _loaded(profile: str, folder: str):
 
 
 def spin(text: str, profile: str = "wordnet", seed: int = DEFAULT_SEED, rate: float = DEFAULT_RATE,
-         lexicon: Lexicon | None = None, resources=None) -> SpunText:
+         lexicon: Lexicon | None = None, resources=None, habits: dict | None = None) -> SpunText:
     """Spin ``text`` deterministically with the family ``profile``; the gold edits turn the
     spun text back into ``text``.  ``resources`` is what the family's ``load`` gives (default:
-    loaded from the bundled model); ``lexicon`` alone stands for ``Resources(lexicon)``."""
+    loaded from the bundled model); ``lexicon`` alone stands for ``Resources(lexicon)``.
+    ``habits``: keyword settings of a family that takes them (``wordnet-walk``,
+    ``thesaurus-b``: ``per_occurrence``, ``capitalised``, ...)."""
     family = families.get(profile)
     if resources is None:
         resources = Resources(lexicon) if lexicon is not None else resources_for(profile)
     document = tokenize(text)
-    spun, edits = render(document, family.plan(document, resources, seed, rate))
+    unknown = sorted(set(habits or ()) - set(inspect.signature(family.plan).parameters))
+    if unknown:
+        raise UnspinError("E030", f"the {profile} family takes no habit {', '.join(unknown)}")
+    spun, edits = render(document, family.plan(document, resources, seed, rate, **(habits or {})))
     return SpunText(text, spun, profile, seed, rate, edits)
 
 
