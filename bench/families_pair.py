@@ -12,9 +12,10 @@ counts; then compare two such runs (paired bootstrap over documents, per family)
 Shipped trees unless ``--lofo`` names the leave-one-out ones (as bench/families_bench.py).
 
 Habits: a family that takes them can be named with one, ``NAME:HABIT`` (HABITS below:
-``wordnet-walk:per-occurrence``, ``thesaurus-b:per-occurrence``, ``wordnet-walk:open-source``,
-the spinners that choose anew at every occurrence), and ``--per-document N`` joins N
-paragraphs into each document (a word occurs more than once in longer documents):
+``wordnet-walk:per-occurrence``, ``thesaurus-b:per-occurrence``, ``wordnet-walk:open-source``:
+the spinners that choose anew at every occurrence; ``NAME:capitalised``: one that spins
+capitalised words too), and ``--per-document N`` joins N paragraphs into each document (a word
+occurs more than once in longer documents):
 
     python bench/families_pair.py restore --out build/pair/anew --per-document 3 --paragraphs 300 \
         --families wordnet-walk,thesaurus-b,wordnet-walk:per-occurrence,thesaurus-b:per-occurrence,\
@@ -40,6 +41,7 @@ from unspin.simulate import spin  # noqa: E402
 
 
 HABITS = {"per-occurrence": {"per_occurrence": True},  # a new choice at every occurrence
+          "capitalised": {"capitalised": 1.0},  # capitalised words spun as often as the others
           "open-source": OPEN_SOURCE}  # first lemma of a random synset, capitalised words too, anew each time
 
 

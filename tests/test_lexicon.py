@@ -197,3 +197,21 @@ def test_lexicon_the_literal_penalty_weakens_with_each_hit():
 
     values = [literal_log10(hits, 20, 150) for hits in range(0, 8)]
     assert values == sorted(values) and values[-1] - values[0] > 1.5
+
+
+def test_lexicon_capitalised_words_are_read_as_spun_where_the_first_pass_finds_many():
+    from unspin.candidates import CAPITAL_FACTOR, CAPITAL_FACTOR_SPUN, capital_factor
+
+    assert capital_factor(0, 30) == pytest.approx(CAPITAL_FACTOR, abs=0.005)  # capitals left alone
+    assert capital_factor(0, 0) < 1.2 * CAPITAL_FACTOR  # no evidence: the common kind
+    assert capital_factor(9, 30) > 0.9 * CAPITAL_FACTOR_SPUN  # a spinner that rewrites names too
+    values = [capital_factor(hits, 30) for hits in range(10)]
+    assert values == sorted(values)
+
+
+def test_lexicon_habit_posterior_is_bayes_over_bernoulli_draws():
+    from unspin.candidates import habit_posterior
+
+    assert habit_posterior(0, 0, 0.1, 0.3, 0.2) == pytest.approx(0.2)
+    # one hit: odds x 3; one miss: odds x 0.7 / 0.9
+    assert habit_posterior(1, 2, 0.1, 0.3, 0.5) == pytest.approx(1 / (1 + 1 / (3 * 0.7 / 0.9)))

@@ -37,6 +37,16 @@ DEGREES = {"more": ("JJR", "RBR"), "most": ("JJS", "RBS")}  # "more extended" is
 # A noun phrase whose head comes first ("laws of nature", "editors in chief") is plural there.
 HEAD_FIRST = frozenset("of in at for on to by from".split())
 CAPITAL_FACTOR = 0.08  # most spinners leave capitalised words alone
+# ... and some spin them too ("Supreme Court" -> "Sovereign Woo"): for a document whose first
+# pass says so, capitalised words are spun up to CAPITAL_FACTOR_SPUN as often as the others.
+# The evidence: the share of the first pass's restorations that are capitalised words, with a
+# spinner that leaves them alone (WordNet's own capitals: "Indiana" for in) and with one that
+# spins them (news_dev, 3 paragraphs a document: wordnet 0.00, wordnet-walk 0.04, thesaurus-b
+# 0.11, their capitalising forms and the open-source habit 0.15-0.17; bench/NOTES.md).
+CAPITAL_FACTOR_SPUN = 0.5
+CAPITAL_SHARE_LEFT = 0.04
+CAPITAL_SHARE_SPUN = 0.16
+CAPITALS_PRIOR = 0.02  # as PER_OCCURRENCE_PRIOR: the common kind unless the document says otherwise
 # A spinner that keeps one replacement per word spins every occurrence of it: an original
 # that the document still uses as it stands elsewhere was probably not spun here.  A spinner
 # that chooses anew at every occurrence leaves the original beside its replacements, so the
@@ -63,6 +73,7 @@ class ChannelParams:
     bonus: dict  # (observed, restored words tuple) -> extra log10 prior from document pooling
     present: frozenset = frozenset()  # lowercase words the document uses as they stand
     literal: float = LITERAL_LOG10  # log10 prior of reading an original that is in ``present``
+    capital: float = CAPITAL_FACTOR  # a capitalised word's spin rate over a lowercase word's
     context: bool = True  # rank a long list of readings by their fit in context (else by prior)
     phrases: bool = False  # phrase arcs too (the table's phrase channel, unspin.phrases)
     # A learned channel (a spinner profile: ``log10_spun``, ``log10_keep`` and ``known``, keyed
@@ -71,11 +82,11 @@ class ChannelParams:
     profile: object = None
 
     def log10_spin(self, capitalised: bool) -> float:
-        rate = self.rate * (CAPITAL_FACTOR if capitalised else 1.0)
+        rate = self.rate * (self.capital if capitalised else 1.0)
         return math.log10(max(rate, 1e-9))
 
     def log10_keep(self, capitalised: bool) -> float:
-        rate = self.rate * (CAPITAL_FACTOR if capitalised else 1.0)
+        rate = self.rate * (self.capital if capitalised else 1.0)
         return math.log10(max(1.0 - rate, 1e-9))
 
 
@@ -259,19 +270,34 @@ class ReadingTable:
         return tuple(ranked[: self.max_readings])
 
 
+def habit_posterior(hits: int, draws: int, share_without: float, share_with: float, prior: float) -> float:
+    """P(the document's spinner has a habit) after ``draws`` first-pass restorations, ``hits``
+    of them of the kind the habit makes common: each a Bernoulli draw, ``share_with`` with the
+    habit and ``share_without`` without it; ``prior`` before them."""
+    log_odds = (math.log(prior / (1.0 - prior)) + hits * math.log(share_with / share_without)
+                + (draws - hits) * math.log((1.0 - share_with) / (1.0 - share_without)))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, log_odds))))
+
+
 def literal_log10(hits: int, restored: int, spinnable: int) -> float:
     """LITERAL_LOG10 for a document whose first pass restored ``restored`` of its
     ``spinnable`` words, ``hits`` of them to an original the document also uses as it stands,
-    weighed by the posterior that its spinner keeps one replacement per word.  Each
-    restoration is a Bernoulli draw: a wrong one (the share clean text would give) hits as in
-    clean text, a right one as the spinner's kind has it; PER_OCCURRENCE_PRIOR before them."""
+    weighed by the posterior that its spinner keeps one replacement per word.  A wrong
+    restoration (the share clean text would give) hits as in clean text, a right one as the
+    spinner's kind has it."""
     wrong = min(1.0, CLEAN_RESTORED * spinnable / restored) if restored else 1.0
     fixed = wrong * LITERAL_SHARE_CLEAN + (1.0 - wrong) * LITERAL_SHARE_FIXED
     anew = wrong * LITERAL_SHARE_CLEAN + (1.0 - wrong) * LITERAL_SHARE_PER_OCCURRENCE
-    log_odds = (math.log(PER_OCCURRENCE_PRIOR / (1.0 - PER_OCCURRENCE_PRIOR)) + hits * math.log(anew / fixed)
-                + (restored - hits) * math.log((1.0 - anew) / (1.0 - fixed)))
-    per_occurrence = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, log_odds))))
+    per_occurrence = habit_posterior(hits, restored, fixed, anew, PER_OCCURRENCE_PRIOR)
     return math.log10((1.0 - per_occurrence) * 10**LITERAL_LOG10 + per_occurrence)
+
+
+def capital_factor(capitalised: int, restored: int) -> float:
+    """CAPITAL_FACTOR for a document whose first pass restored ``restored`` words,
+    ``capitalised`` of them capitalised: towards CAPITAL_FACTOR_SPUN as the posterior that its
+    spinner spins capitalised words grows."""
+    spins = habit_posterior(capitalised, restored, CAPITAL_SHARE_LEFT, CAPITAL_SHARE_SPUN, CAPITALS_PRIOR)
+    return (1.0 - spins) * CAPITAL_FACTOR + spins * CAPITAL_FACTOR_SPUN
 
 
 def bases(observed: str) -> list[tuple[str, tuple[str, ...]]]:

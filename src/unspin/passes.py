@@ -17,7 +17,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple
 
-from unspin.candidates import LITERAL_LOG10, ChannelParams, ReadingTable, lattice, literal_log10
+from unspin.candidates import (CAPITAL_FACTOR, LITERAL_LOG10, ChannelParams, ReadingTable, capital_factor,
+                               is_capitalised, lattice, literal_log10)
 from unspin.casing import eligible
 from unspin.decode import best_path, posteriors
 from unspin.evidence import Agreement, DocumentFacts, Evidence, document_facts, readings
@@ -182,20 +183,23 @@ def decode(document: Document, lm: LanguageModel, table: ReadingTable, settings,
     rate = settings.spin_rate
     pairs: Counter = Counter()
     bonus: dict = {}
+    capitals = 0  # first-pass restorations of capitalised words
     first_pass = rate is None
     if first_pass:
         for tokens in parts:
             for arc in first_pass_path(tokens, lm, table, settings, profile):
                 if arc.candidate.relation != "keep":
                     pairs[(observed(tokens, arc), arc.candidate.words)] += 1
+                    capitals += is_capitalised(tokens[arc.begin])
         rate = estimate_rate(spinnable, sum(pairs.values()))
         bonus = pool(pairs)
     facts = document_facts(document, lexicon, lm, rate, pairs, topics)
     if profile is not None:  # a word the spinner writes for others is no sign it left its own alone
         facts = dataclasses.replace(facts, present=profile.literal(facts.present))
     literal = literal_log10(*literal_hits(pairs, facts.present), spinnable) if first_pass else LITERAL_LOG10
-    params = ChannelParams(rate, settings.max_candidates, bonus, facts.present, literal, phrases=settings.phrases,
-                           profile=profile)
+    capital = capital_factor(capitals, sum(pairs.values())) if first_pass else CAPITAL_FACTOR
+    params = ChannelParams(rate, settings.max_candidates, bonus, facts.present, literal, capital,
+                           phrases=settings.phrases, profile=profile)
     return facts, [Decoded(tokens, *decode_sentence(tokens, lm, table, params, settings.beam_size)) for tokens in parts]
 
 
