@@ -28,6 +28,27 @@ def test_textio_binary_refused(tmp_path):
         list(read_text(str(path)))
 
 
+@pytest.mark.parametrize("encoding, says", [
+    ("utf-16", "UTF-16 little-endian text"),  # Python writes the mark of the machine's order
+    ("utf-16-be", "UTF-16 without a byte-order mark"),
+    ("utf-16-le", "UTF-16 without a byte-order mark"),
+    ("utf-32", "UTF-32 little-endian text"),
+])
+def test_textio_wide_text_is_refused_with_how_to_convert_it(tmp_path, encoding, says):
+    path = tmp_path / "wide.txt"
+    path.write_bytes("He volition beryllium fine, she said.\n".encode(encoding))
+    with pytest.raises(BadInput, match="E006") as raised:
+        list(read_text(str(path)))
+    assert says in str(raised.value) and "iconv" in str(raised.value)
+
+
+def test_textio_a_utf8_text_with_a_stray_nul_is_still_binary(tmp_path):
+    path = tmp_path / "nul.txt"
+    path.write_bytes(b"plain text with one NUL \x00 in it and more words after it")
+    with pytest.raises(BadInput, match="E004"):
+        list(read_text(str(path)))
+
+
 def test_textio_empty_file_gives_nothing(tmp_path):
     path = tmp_path / "empty.txt"
     path.write_bytes(b"")

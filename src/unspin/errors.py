@@ -8,6 +8,8 @@ CATALOGUE = {
     "E003": "input is not valid UTF-8; pass --errors replace to substitute U+FFFD",
     "E004": "input looks binary (NUL bytes or mostly control characters); refusing to process it",
     "E005": "input too large for this interface",
+    "E006": "input is UTF-16 or UTF-32, and unspin reads UTF-8; convert it first, e.g. "
+            "iconv -f UTF-16 -t UTF-8 FILE > FILE.txt (-f UTF-32 for UTF-32)",
     "E010": "internal tokenizer invariant broken; please report this input",
     "E011": "an edit does not match the text it applies to",
     "E020": "bad model or data file format",
@@ -33,6 +35,7 @@ HTTP_HINTS = {
     "E003": "send the text as UTF-8",
     "E004": "send text, not binary data",
     "E005": "split the text into smaller requests",
+    "E006": "send the text as UTF-8",
     "E030": "see /docs for the request format",
     "E031": "see /docs for the allowed values",
 }

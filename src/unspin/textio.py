@@ -18,14 +18,36 @@ CHUNK_BYTES = 1 << 16  # stream large input in ~64 KB pieces (about 10,000 words
 BINARY_SAMPLE = 1 << 16  # check_binary looks at this much of the start of the input
 
 
+# Byte-order marks of the wide encodings (UTF-32 LE starts as UTF-16 LE does)
+WIDE_MARKS = ((b"\x00\x00\xfe\xff", "UTF-32 big-endian"), (b"\xff\xfe\x00\x00", "UTF-32 little-endian"),
+              (b"\xfe\xff", "UTF-16 big-endian"), (b"\xff\xfe", "UTF-16 little-endian"))
+
+
 def check_binary(data: bytes) -> None:
-    """Refuse data that is clearly not text (NUL bytes, or mostly control characters)."""
+    """Refuse data that is clearly not text (NUL bytes, or mostly control characters), and
+    text in a wide encoding (UTF-16 or UTF-32: a byte-order mark, or a NUL in every other
+    byte) with its own error, E006, which says how to convert it."""
     sample = data[:BINARY_SAMPLE]
+    for mark, name in WIDE_MARKS:
+        if sample.startswith(mark):
+            raise BadInput("E006", f"{name} text (byte-order mark {mark.hex(' ').upper()})")
+    if b"\x00" in sample and wide_without_mark(sample):
+        raise BadInput("E006", "the bytes look like UTF-16 without a byte-order mark (a NUL in every other byte)")
     if b"\x00" in sample:
         raise BadInput("E004", f"NUL byte at offset {sample.index(0)}")
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
     if sample and controls / len(sample) > 0.1:
         raise BadInput("E004", f"{controls} control bytes in the first {len(sample)} bytes")
+
+
+def wide_without_mark(sample: bytes) -> bool:
+    """Whether most of one half of the bytes (even or odd offsets) are NUL and none of the
+    other: English in UTF-16 without a byte-order mark."""
+    even, odd = sample[0::2], sample[1::2]
+    for nuls, others in ((even, odd), (odd, even)):
+        if len(nuls) >= 8 and nuls.count(0) >= 0.8 * len(nuls) and others.count(0) == 0:
+            return True
+    return False
 
 
 def decode(data: bytes, errors: str = "strict", offset: int = 0) -> str:
