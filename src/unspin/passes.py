@@ -196,8 +196,10 @@ def decode(document: Document, lm: LanguageModel, table: ReadingTable, settings,
     facts = document_facts(document, lexicon, lm, rate, pairs, topics)
     if profile is not None:  # a word the spinner writes for others is no sign it left its own alone
         facts = dataclasses.replace(facts, present=profile.literal(facts.present))
-    literal = literal_log10(*literal_hits(pairs, facts.present), spinnable) if first_pass else LITERAL_LOG10
-    capital = capital_factor(capitals, sum(pairs.values())) if first_pass else CAPITAL_FACTOR
+    literal, capital = LITERAL_LOG10, CAPITAL_FACTOR
+    if first_pass:  # what the first pass says of the spinner's habits
+        hits, restored = literal_hits(pairs, facts.present)
+        literal, capital = literal_log10(hits, restored, spinnable), capital_factor(capitals, restored)
     params = ChannelParams(rate, settings.max_candidates, bonus, facts.present, literal, capital,
                            phrases=settings.phrases, profile=profile)
     return facts, [Decoded(tokens, *decode_sentence(tokens, lm, table, params, settings.beam_size)) for tokens in parts]

@@ -124,9 +124,10 @@ def spin(text: str, profile: str = "wordnet", seed: int = DEFAULT_SEED, rate: fl
     if resources is None:
         resources = Resources(lexicon) if lexicon is not None else resources_for(profile)
     document = tokenize(text)
-    unknown = sorted(set(habits or ()) - set(inspect.signature(family.plan).parameters))
-    if unknown:
-        raise UnspinError("E030", f"the {profile} family takes no habit {', '.join(unknown)}")
+    if habits:
+        unknown = sorted(set(habits) - set(inspect.signature(family.plan).parameters))
+        if unknown:
+            raise UnspinError("E030", f"the {profile} family takes no habit {', '.join(unknown)}")
     spun, edits = render(document, family.plan(document, resources, seed, rate, **(habits or {})))
     return SpunText(text, spun, profile, seed, rate, edits)
 

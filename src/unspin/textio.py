@@ -31,9 +31,9 @@ def check_binary(data: bytes) -> None:
     for mark, name in WIDE_MARKS:
         if sample.startswith(mark):
             raise BadInput("E006", f"{name} text (byte-order mark {mark.hex(' ').upper()})")
-    if b"\x00" in sample and wide_without_mark(sample):
-        raise BadInput("E006", "the bytes look like UTF-16 without a byte-order mark (a NUL in every other byte)")
     if b"\x00" in sample:
+        if wide_without_mark(sample):
+            raise BadInput("E006", "the bytes look like UTF-16 without a byte-order mark (a NUL in every other byte)")
         raise BadInput("E004", f"NUL byte at offset {sample.index(0)}")
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
     if sample and controls / len(sample) > 0.1:
