@@ -15,7 +15,9 @@ Habits: a family that takes them can be named with one, ``NAME:HABIT`` (HABITS b
 ``wordnet-walk:per-occurrence``, ``thesaurus-b:per-occurrence``, ``wordnet-walk:open-source``:
 the spinners that choose anew at every occurrence; ``NAME:capitalised``: one that spins
 capitalised words too), and ``--per-document N`` joins N paragraphs into each document (a word
-occurs more than once in longer documents):
+occurs more than once in longer documents), and ``--corpus`` restores each family's documents as
+one crawl (``restore_many(corpus=True)``: corpus mode where the crawl reads as one spinner's,
+each document alone where it does not, and the crawl's habit priors lent to every document):
 
     python bench/families_pair.py restore --out build/pair/anew --per-document 3 --paragraphs 300 \
         --families wordnet-walk,thesaurus-b,wordnet-walk:per-occurrence,thesaurus-b:per-occurrence,\
@@ -48,12 +50,14 @@ HABITS = {"per-occurrence": {"per_occurrence": True},  # a new choice at every o
 def restore(args) -> None:
     lines = paragraphs(args.split, args.paragraphs)
     texts = ["\n".join(lines[i : i + args.per_document]) for i in range(0, len(lines), args.per_document)]
-    found = {"split": args.split, "paragraphs": len(lines), "per_document": args.per_document, "families": {}}
+    found = {"split": args.split, "paragraphs": len(lines), "per_document": args.per_document,
+             "corpus": args.corpus, "families": {}}
     for name in args.families.split(",") if args.families else families.names():
         family, _, habit = name.partition(":")
         restorer, trees = restorer_without(family, args.lofo)
         golds = [spin(text, family, 0, RATE, habits=HABITS[habit] if habit else None) for text in texts]
-        restored = [restorer.restore(gold.spun) for gold in golds]
+        restored = (restorer.restore_many([gold.spun for gold in golds], corpus=True) if args.corpus
+                    else [restorer.restore(gold.spun) for gold in golds])
         found["families"][name] = {"trees": trees, "scores": scores(golds, restored),
                                    "counts": [asdict(c) for c in document_counts(golds, restored)]}
         print(f"{name}: F0.5 per edit {found['families'][name]['scores']['per_edit']['f05']:.4f}", flush=True)
@@ -82,6 +86,7 @@ def main() -> None:
     run.add_argument("--paragraphs", type=int, default=200)
     run.add_argument("--families", help="comma-separated, each NAME or NAME:HABIT (default: every registered family)")
     run.add_argument("--per-document", type=int, default=1, help="paragraphs joined into each document")
+    run.add_argument("--corpus", action="store_true", help="restore each family's documents as one crawl (restore_many(corpus=True))")
     run.add_argument("--lofo", type=Path, help="folder of leave-one-out trees (as bench/families_bench.py)")
     pair = commands.add_parser("compare")
     pair.add_argument("before")

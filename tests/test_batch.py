@@ -325,6 +325,14 @@ def test_batch_summary_says_how_corpus_mode_and_a_profile_were_read():
     summary = {"documents": 2, "errors": 0, "spun": 1, "words": 20, "errors_file": None, "docs_per_second": 1.0,
                "words_per_second": 10.0, "resumed_shards": 0, "corpus": None, "note": note}
     assert summary_line(summary).endswith(note)
+    # what the crawl lent every document is said where it lent anything
+    from unspin.batch import lent_habits
+    from unspin.candidates import Habits
+
+    assert lent_habits(None) is None
+    crawl = {"verdict": "not one spinner's", "used": False, "habits": lent_habits(Habits(0.9, 0.02))}
+    line = summary_line({**summary, "corpus": crawl, "note": None})
+    assert "restored alone" in line and "chooses anew at each occurrence 0.90, spins capitalised words 0.02" in line
 
 
 def test_batch_assume_one_spinner_needs_corpus_mode(tmp_path):

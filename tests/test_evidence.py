@@ -114,3 +114,20 @@ def test_check_too_few_originals_cannot_tell():
     check = crawl_of([(f"spun{i}", f"word{i}", 2.0) for i in range(MIN_ORIGINALS - 1)]).check()
     assert not check.one_spinner and "too little restored" in check.describe()
     assert Agreement(corpus=True).check() == CrawlCheck(0, 0.0)
+
+
+def test_evidence_a_crawl_sums_its_documents_habit_evidence_and_lends_the_share():
+    from unspin.candidates import CRAWL_CEILING, PER_OCCURRENCE_PRIOR, FirstPass
+
+    one, anew = Agreement(corpus=True), Agreement(corpus=True)
+    for _ in range(30):
+        one.add([], Counter(), FirstPass(12, 0, 0, 90))  # none restored to a word also used as it stands
+        anew.add([], Counter(), FirstPass(12, 4, 0, 90))  # a third of them
+    assert one.habits() is None  # the defaults: nothing lent
+    lent = anew.habits()
+    assert lent.per_occurrence == CRAWL_CEILING and lent.capitalised < 0.1
+    # parts gathered apart (workers) merge into the crawl's histogram
+    merged = Agreement(corpus=True).merge(one).merge(anew)
+    assert sum(merged.per_occurrence.values()) == 60
+    assert PER_OCCURRENCE_PRIOR < merged.habits().per_occurrence < CRAWL_CEILING
+    assert Agreement().habits() is None

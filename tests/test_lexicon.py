@@ -186,26 +186,29 @@ def test_lexicon_a_plural_first_word_is_a_head_only_before_a_preposition():
     (1, 2, 100, -1.6, -1.2),  # two restorations in a long text, likely wrong ones, say little
 ])
 def test_lexicon_the_literal_penalty_follows_the_documents_spinner(hits, restored, spinnable, at_least, at_most):
-    from unspin.candidates import LITERAL_LOG10, literal_log10
+    from unspin.candidates import LITERAL_LOG10, FirstPass, literal_log10
 
-    value = literal_log10(hits, restored, spinnable)
+    value = literal_log10(FirstPass(restored, hits, 0, spinnable))
     assert LITERAL_LOG10 <= at_least <= value <= at_most <= 0.0
 
 
 def test_lexicon_the_literal_penalty_weakens_with_each_hit():
-    from unspin.candidates import literal_log10
+    from unspin.candidates import FirstPass, literal_log10
 
-    values = [literal_log10(hits, 20, 150) for hits in range(0, 8)]
+    values = [literal_log10(FirstPass(20, hits, 0, 150)) for hits in range(0, 8)]
     assert values == sorted(values) and values[-1] - values[0] > 1.5
 
 
 def test_lexicon_capitalised_words_are_read_as_spun_where_the_first_pass_finds_many():
-    from unspin.candidates import CAPITAL_FACTOR, CAPITAL_FACTOR_SPUN, capital_factor
+    from unspin.candidates import CAPITAL_FACTOR, CAPITAL_FACTOR_SPUN, FirstPass, capital_factor
 
-    assert capital_factor(0, 30) == pytest.approx(CAPITAL_FACTOR, abs=0.005)  # capitals left alone
-    assert capital_factor(0, 0) < 1.2 * CAPITAL_FACTOR  # no evidence: the common kind
-    assert capital_factor(9, 30) > 0.9 * CAPITAL_FACTOR_SPUN  # a spinner that rewrites names too
-    values = [capital_factor(hits, 30) for hits in range(10)]
+    def factor(capitalised, restored):
+        return capital_factor(FirstPass(restored, 0, capitalised, 100))
+
+    assert factor(0, 30) == pytest.approx(CAPITAL_FACTOR, abs=0.005)  # capitals left alone
+    assert factor(0, 0) < 1.2 * CAPITAL_FACTOR  # no evidence: the common kind
+    assert factor(9, 30) > 0.9 * CAPITAL_FACTOR_SPUN  # a spinner that rewrites names too
+    values = [factor(hits, 30) for hits in range(10)]
     assert values == sorted(values)
 
 
@@ -215,3 +218,29 @@ def test_lexicon_habit_posterior_is_bayes_over_bernoulli_draws():
     assert habit_posterior(0, 0, 0.1, 0.3, 0.2) == pytest.approx(0.2)
     # one hit: odds x 3; one miss: odds x 0.7 / 0.9
     assert habit_posterior(1, 2, 0.1, 0.3, 0.5) == pytest.approx(1 / (1 + 1 / (3 * 0.7 / 0.9)))
+
+
+def test_lexicon_a_crawl_lends_its_documents_the_share_that_has_a_habit():
+    from collections import Counter
+
+    from unspin.candidates import (CAPITALS_PRIOR, CRAWL_CEILING, PER_OCCURRENCE_PRIOR, FirstPass, Habits,
+                                   crawl_habits, literal_log10)
+
+    anew = FirstPass(10, 3, 0, 80)  # a short document: 3 of 10 restorations to words it also uses
+    one = FirstPass(10, 0, 0, 80)
+    assert anew.per_occurrence_evidence() > 0 > one.per_occurrence_evidence()
+    # no crawl: the defaults; a crawl of such documents moves the prior up, not past the ceiling
+    assert crawl_habits(Counter(), Counter()) == Habits()
+    ratios = Counter({round(anew.per_occurrence_evidence(), 2): 200})
+    lent = crawl_habits(ratios, Counter({0.0: 200}))
+    assert lent.per_occurrence == CRAWL_CEILING and lent.capitalised == CAPITALS_PRIOR
+    # one dictionary: never under the default; a mixture: near its share
+    assert crawl_habits(Counter({round(one.per_occurrence_evidence(), 2): 200}), Counter()).per_occurrence \
+        == PER_OCCURRENCE_PRIOR
+    strong = FirstPass(40, 12, 0, 300)
+    mixed = Counter({round(strong.per_occurrence_evidence(), 2): 30,
+                     round(FirstPass(40, 1, 0, 300).per_occurrence_evidence(), 2): 70})
+    assert 0.2 < crawl_habits(mixed, Counter()).per_occurrence < 0.4
+    # the document's own evidence still speaks: the crawl's prior weakens the penalty
+    assert literal_log10(anew, lent.per_occurrence) > literal_log10(anew)
+    assert literal_log10(strong) > literal_log10(one, lent.per_occurrence) - 1.0

@@ -54,3 +54,22 @@ def test_passes_literal_hits_count_restorations_to_words_the_document_uses():
     pairs = Counter({("home", ("house",)): 2, ("volition", ("will",)): 1, ("a b", ("in", "the")): 1})
     assert literal_hits(pairs, frozenset({"house", "in"})) == (2, 4)
     assert literal_hits(Counter(), frozenset({"house"})) == (0, 0)
+
+
+def test_passes_a_crawls_habit_priors_reach_every_document(tiny_restorer):
+    from unspin.candidates import FirstPass, Habits
+
+    # "in" is used as it stands too: one dictionary would have spun it there, so the literal
+    # penalty holds "successful" -> in back; a crawl that says its spinner chooses anew lifts it
+    text = "He was successful Seoul. He was in the house."
+    alone = tiny_restorer.restore(text)
+    lent = tiny_restorer.with_corpus(None, Habits(0.9, 0.02)).restore(text)
+    assert [e.restored for e in lent.edits] == [e.restored for e in alone.edits] == ["in"]
+    assert lent.edits[0].confidence > alone.edits[0].confidence
+    assert lent.signature == alone.signature + "|habits:0.9,0.02"
+    # the crawl gathers each document's first-pass evidence, whatever its check says
+    texts = ["He was successful Seoul.", "The house was successful.", "He was home in 2019."]
+    gathered = tiny_restorer.gather(texts)
+    assert sum(gathered.per_occurrence.values()) == sum(gathered.capitalised.values()) == 3
+    assert gathered.habits() is None  # too little said: the defaults, and nothing in the signature
+    assert FirstPass(0, 0, 0, 10).per_occurrence_evidence() == 0.0

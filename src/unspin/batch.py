@@ -73,13 +73,13 @@ _worker_restorer = None  # one per worker process, set by the pool initializer
 
 
 def _init_worker(factory: str, model: str | None, settings: dict, corpus=None, parent: int | None = None,
-                 profile=None) -> None:
+                 profile=None, habits=None) -> None:
     global _worker_restorer
     if parent is not None:
         tie_to_parent(parent)  # a killed driver leaves no worker behind
     _worker_restorer = make_restorer(factory, model, settings)
-    if corpus is not None:
-        _worker_restorer = _worker_restorer.with_corpus(corpus)
+    if corpus is not None or habits is not None:
+        _worker_restorer = _worker_restorer.with_corpus(corpus, habits)
     if profile is not None:
         _worker_restorer = _worker_restorer.with_profile(profile)
 
@@ -122,6 +122,7 @@ class Engine:
     settings: dict = field(default_factory=dict)
     memory: dict = field(default_factory=dict)  # worker pid -> peak PSS in kB
     corpus: object = None  # corpus mode: the evidence.Agreement gathered from every document
+    habits: object = None  # corpus mode: the priors of the spinner's habits the crawl lends (candidates.Habits)
     profile: object = None  # a spinner profile every worker restores (or observes) with
 
     def gather(self, stream: Iterator[Shard]):
@@ -187,8 +188,8 @@ class LocalEngine(Engine):
     def map_shards(self, stream: Iterator[Shard]) -> Iterator[tuple[Shard, list]]:
         if self.workers <= 1:
             restorer = _restorer_of(self)
-            if self.corpus is not None:
-                restorer = restorer.with_corpus(self.corpus)
+            if self.corpus is not None or self.habits is not None:
+                restorer = restorer.with_corpus(self.corpus, self.habits)
             for shard in stream:
                 results = [None] * len(shard.items)
                 todo = [i for i, item in enumerate(shard.items) if item.error is None]
@@ -205,7 +206,7 @@ class LocalEngine(Engine):
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_init_worker,
                                    initargs=(self.factory, self.model, self.settings, self.corpus, os.getpid(),
-                                             self.profile))
+                                             self.profile, self.habits))
 
     def _sample(self, pid: int) -> None:
         value = pss_kb(pid)
@@ -517,6 +518,7 @@ def run_batch(input_path, output_path, engine: str = "local", workers: int | Non
         gathered = runner.gather(shards(layout, shard_size, text_field))
         if gathered is not None:  # corpus mode's premise: one spinner; else each document is read alone
             runner.corpus, crawl = gathered.for_corpus_mode(assume_one_spinner)
+            runner.habits = gathered.habits()  # lent to every document, read alone or not
         if save_profile is not None and gathered is not None:
             save_gathered(gathered, save_profile, make_restorer(factory, model, settings), layout)
     totals = {"documents": 0, "words": 0, "spun": 0, "errors": 0, "written": 0, "resumed_shards": 0}
@@ -562,9 +564,17 @@ def run_batch(input_path, output_path, engine: str = "local", workers: int | Non
             "errors_file": str(layout.errors) if totals["errors"] else None,
             "first_shard": first,
             "corpus": None if crawl is None else {**crawl.to_dict(), "used": runner.corpus is not None,
-                                                  "verdict": crawl.describe()},
+                                                  "verdict": crawl.describe(), "habits": lent_habits(runner.habits)},
             "note": seasoned_note(learned) if runner.corpus is not None else None,
             "worker_pss_kb": dict(sorted(runner.memory.items()))}
+
+
+def lent_habits(habits) -> dict | None:
+    """The habit priors a crawl lent its documents (``Agreement.habits``) as the summary keeps them."""
+    if habits is None:
+        return None
+    per_occurrence, capitalised = habits.rounded()
+    return {"per_occurrence": per_occurrence, "capitalised": capitalised}
 
 
 def save_gathered(corpus, path: str, restorer, layout) -> None:
@@ -619,6 +629,9 @@ def summary_line(summary: dict) -> str:
         line += f"\ncorpus mode: {crawl['verdict']}"
         if not crawl["used"]:
             line += "; each document was restored alone"
+        if crawl.get("habits"):
+            line += (f"; lent to every document, its spinner's habits: chooses anew at each occurrence "
+                     f"{crawl['habits']['per_occurrence']:.2f}, spins capitalised words {crawl['habits']['capitalised']:.2f}")
     if summary.get("note"):
         line += "\n" + summary["note"]
     return line

@@ -9,6 +9,7 @@ probability q(r | w) (its share of w's channel rows); otherwise it is kept.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 import functools
 import math
 from dataclasses import dataclass
@@ -61,6 +62,11 @@ LITERAL_SHARE_PER_OCCURRENCE = 0.3
 LITERAL_SHARE_CLEAN = 0.11
 CLEAN_RESTORED = 0.015
 PER_OCCURRENCE_PRIOR = 0.02
+# A crawl lends its documents its own prior for both habits (``crawl_habits``): the share of
+# its documents that have the habit, estimated from every document's first pass, kept between
+# the priors above (a crawl never says less than nothing) and CRAWL_CEILING (a document's own
+# evidence can still overrule it).
+CRAWL_CEILING = 0.9
 LEARNED_LOG10_SHARE = -1.0  # the generic share of a profile's reading no channel holds (its own channel replaces it)
 
 
@@ -274,30 +280,100 @@ def habit_posterior(hits: int, draws: int, share_without: float, share_with: flo
     """P(the document's spinner has a habit) after ``draws`` first-pass restorations, ``hits``
     of them of the kind the habit makes common: each a Bernoulli draw, ``share_with`` with the
     habit and ``share_without`` without it; ``prior`` before them."""
-    log_odds = (math.log(prior / (1.0 - prior)) + hits * math.log(share_with / share_without)
-                + (draws - hits) * math.log((1.0 - share_with) / (1.0 - share_without)))
+    return posterior(prior, bernoulli_evidence(hits, draws, share_without, share_with))
+
+
+@dataclass(frozen=True, slots=True)
+class FirstPass:
+    """What a document's first pass says of its spinner's habits: of its ``spinnable`` words
+    it restored ``restored``, ``literal`` of them to an original the document also uses as it
+    stands and ``capitalised`` of them capitalised words."""
+
+    restored: int
+    literal: int
+    capitalised: int
+    spinnable: int
+
+    def per_occurrence_evidence(self) -> float:
+        """The log likelihood ratio of a spinner that chooses anew at every occurrence against
+        one that keeps one replacement per word.  A wrong restoration (the share clean text
+        would give) hits as in clean text, a right one as the spinner's kind has it."""
+        restored, spinnable = self.restored, self.spinnable
+        wrong = min(1.0, CLEAN_RESTORED * spinnable / restored) if restored else 1.0
+        fixed = wrong * LITERAL_SHARE_CLEAN + (1.0 - wrong) * LITERAL_SHARE_FIXED
+        anew = wrong * LITERAL_SHARE_CLEAN + (1.0 - wrong) * LITERAL_SHARE_PER_OCCURRENCE
+        return bernoulli_evidence(self.literal, restored, fixed, anew)
+
+    def capital_evidence(self) -> float:
+        """The log likelihood ratio of a spinner that spins capitalised words against one
+        that leaves them alone."""
+        return bernoulli_evidence(self.capitalised, self.restored, CAPITAL_SHARE_LEFT, CAPITAL_SHARE_SPUN)
+
+
+@dataclass(frozen=True, slots=True)
+class Habits:
+    """The priors of a document's spinner habits before its own first pass: that it chooses
+    anew at every occurrence, that it spins capitalised words (a crawl's: ``crawl_habits``)."""
+
+    per_occurrence: float = PER_OCCURRENCE_PRIOR
+    capitalised: float = CAPITALS_PRIOR
+
+    def rounded(self) -> tuple[float, float]:
+        """Both priors to two decimals, as the signature and the batch summary say them."""
+        return round(self.per_occurrence, 2), round(self.capitalised, 2)
+
+
+def bernoulli_evidence(hits: int, draws: int, share_without: float, share_with: float) -> float:
+    """log P(hits of draws | share_with) / P(hits of draws | share_without), Bernoulli draws."""
+    return (hits * math.log(share_with / share_without)
+            + (draws - hits) * math.log((1.0 - share_with) / (1.0 - share_without)))
+
+
+def posterior(prior: float, evidence: float) -> float:
+    """P(habit) from its prior and a log likelihood ratio."""
+    log_odds = math.log(prior / (1.0 - prior)) + evidence
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, log_odds))))
 
 
-def literal_log10(hits: int, restored: int, spinnable: int) -> float:
-    """LITERAL_LOG10 for a document whose first pass restored ``restored`` of its
-    ``spinnable`` words, ``hits`` of them to an original the document also uses as it stands,
-    weighed by the posterior that its spinner keeps one replacement per word.  A wrong
-    restoration (the share clean text would give) hits as in clean text, a right one as the
-    spinner's kind has it."""
-    wrong = min(1.0, CLEAN_RESTORED * spinnable / restored) if restored else 1.0
-    fixed = wrong * LITERAL_SHARE_CLEAN + (1.0 - wrong) * LITERAL_SHARE_FIXED
-    anew = wrong * LITERAL_SHARE_CLEAN + (1.0 - wrong) * LITERAL_SHARE_PER_OCCURRENCE
-    per_occurrence = habit_posterior(hits, restored, fixed, anew, PER_OCCURRENCE_PRIOR)
+def literal_log10(first: FirstPass, prior: float = PER_OCCURRENCE_PRIOR) -> float:
+    """LITERAL_LOG10 for a document with this first pass, weighed by the posterior that its
+    spinner keeps one replacement per word (``prior``: before the document's evidence)."""
+    per_occurrence = posterior(prior, first.per_occurrence_evidence())
     return math.log10((1.0 - per_occurrence) * 10**LITERAL_LOG10 + per_occurrence)
 
 
-def capital_factor(capitalised: int, restored: int) -> float:
-    """CAPITAL_FACTOR for a document whose first pass restored ``restored`` words,
-    ``capitalised`` of them capitalised: towards CAPITAL_FACTOR_SPUN as the posterior that its
-    spinner spins capitalised words grows."""
-    spins = habit_posterior(capitalised, restored, CAPITAL_SHARE_LEFT, CAPITAL_SHARE_SPUN, CAPITALS_PRIOR)
+def capital_factor(first: FirstPass, prior: float = CAPITALS_PRIOR) -> float:
+    """CAPITAL_FACTOR for a document with this first pass: towards CAPITAL_FACTOR_SPUN as the
+    posterior that its spinner spins capitalised words grows."""
+    spins = posterior(prior, first.capital_evidence())
     return (1.0 - spins) * CAPITAL_FACTOR + spins * CAPITAL_FACTOR_SPUN
+
+
+def crawl_habits(per_occurrence: Counter, capitalised: Counter) -> Habits:
+    """The priors a crawl lends its documents: for each habit, the share of its documents
+    that have it, the maximum-likelihood mixing share given the documents' log likelihood
+    ratios (``FirstPass.per_occurrence_evidence``, ``capital_evidence``: ratio -> documents),
+    kept between the default prior and CRAWL_CEILING.  A crawl of one spinner moves the prior
+    to that spinner's habit, a mixed crawl to its mixture; documents with no evidence leave
+    the default."""
+
+    def share(ratios: Counter, floor: float) -> float:
+        factors = [(math.exp(max(-50.0, min(50.0, r))) - 1.0, n) for r, n in ratios.items()]
+
+        def slope(pi: float) -> float:  # d/dpi of sum n log(pi e^r + 1 - pi): falls with pi
+            return sum(n * f / (1.0 + pi * f) for f, n in factors)
+
+        if slope(floor) <= 0.0:
+            return floor
+        if slope(CRAWL_CEILING) >= 0.0:
+            return CRAWL_CEILING
+        low, high = floor, CRAWL_CEILING
+        for _ in range(60):
+            middle = (low + high) / 2
+            low, high = (middle, high) if slope(middle) > 0.0 else (low, middle)
+        return (low + high) / 2
+
+    return Habits(share(per_occurrence, PER_OCCURRENCE_PRIOR), share(capitalised, CAPITALS_PRIOR))
 
 
 def bases(observed: str) -> list[tuple[str, tuple[str, ...]]]:

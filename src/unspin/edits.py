@@ -34,7 +34,7 @@ NEIGHBOUR_GAP = 0.2
 
 def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, signature: str,
                  calibration: Calibration | None = None, topics: Topics | None = None,
-                 corpus: Agreement | None = None, neural=None, profile=None) -> Restoration:
+                 corpus: Agreement | None = None, neural=None, profile=None, habits=None) -> Restoration:
     calibration = calibration or Calibration.identity()
     document = tokenize(text)
     words = sum(1 for t in document.tokens if is_word(t.text))
@@ -45,7 +45,7 @@ def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, si
         # a seasoned profile reads the documents it fits better alone than with the batch's agreement
         corpus = None
         signature = without_corpus(signature)
-    found = list(proposals(document, lm, table, settings, topics, corpus, neural=neural, profile=view))
+    found = list(proposals(document, lm, table, settings, topics, corpus, neural=neural, profile=view, habits=habits))
     scores = iter(calibration.confidences([e for p in found for _c, e in p.readings if e is not None]))
     chosen: list[Edit] = []
     for proposal in found:

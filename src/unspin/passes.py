@@ -17,8 +17,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple
 
-from unspin.candidates import (CAPITAL_FACTOR, LITERAL_LOG10, ChannelParams, ReadingTable, capital_factor,
-                               is_capitalised, lattice, literal_log10)
+from unspin.candidates import (CAPITAL_FACTOR, LITERAL_LOG10, ChannelParams, FirstPass, Habits, ReadingTable,
+                               capital_factor, is_capitalised, lattice, literal_log10)
 from unspin.casing import eligible
 from unspin.decode import best_path, posteriors
 from unspin.evidence import Agreement, DocumentFacts, Evidence, document_facts, readings
@@ -113,7 +113,7 @@ class Proposal:
 
 def proposals(document, lm: LanguageModel, table: ReadingTable, settings,
               topics: Topics | None = None, corpus: Agreement | None = None,
-              neural=None, profile=None) -> Iterator[Proposal]:
+              neural=None, profile=None, habits: Habits | None = None) -> Iterator[Proposal]:
     """Decode the document in two passes and yield every span the best path changes, and
     every other occurrence of a word it changes somewhere (in the document, or with
     ``corpus``, anywhere in the corpus that ``gather`` read).  With ``neural`` (a loaded
@@ -121,8 +121,9 @@ def proposals(document, lm: LanguageModel, table: ReadingTable, settings,
 
     ``profile`` (a ``profiles.DocumentView``: ``fitting_view``, where the document fits a
     profile) replaces the generic channel of its lowercase words with the learned one and has
-    every occurrence of a word it reads as spun read again."""
-    facts, decoded = decode(document, lm, table, settings, topics, profile)
+    every occurrence of a word it reads as spun read again.  ``habits``: the priors of the
+    spinner's habits a crawl lends its documents (``candidates.crawl_habits``)."""
+    facts, decoded = decode(document, lm, table, settings, topics, profile, habits)
     also = corpus.totals.keys() if corpus is not None else profile.also(document) if profile is not None else ()
     changed = changed_sites(decoded, lm, also)
     agreement = corpus if corpus is not None else Agreement.of(changed, facts.counts)
@@ -165,18 +166,20 @@ def gather(documents, lm: LanguageModel, table: ReadingTable, settings) -> Agree
     for document in documents:
         if looks_english(document):
             facts, decoded = decode(document, lm, table, settings, None)
-            corpus.add(changed_sites(decoded, lm, ()), facts.counts)
+            corpus.add(changed_sites(decoded, lm, ()), facts.counts, facts.first_pass)
     return corpus
 
 
 def decode(document: Document, lm: LanguageModel, table: ReadingTable, settings,
-           topics: Topics | None, profile=None) -> tuple[DocumentFacts, list[Decoded]]:
+           topics: Topics | None, profile=None, habits: Habits | None = None) -> tuple[DocumentFacts, list[Decoded]]:
     """The two passes over one document: its facts and its sentences decoded.
 
     Pass one (skipped when the settings fix the spin rate) reads a quarter of the candidates,
-    and words only (no phrase arcs), and counts what it restores: the document's spin rate and
-    pooled evidence.  Pass two decodes with both (and phrase arcs when ``settings.phrases``).
-    Both read lowercase words with ``profile``'s channel when given."""
+    and words only (no phrase arcs), and counts what it restores: the document's spin rate,
+    pooled evidence and its spinner's habits (``candidates.FirstPass``, weighed from
+    ``habits``' priors: a crawl's, ``candidates.crawl_habits``, or the defaults).  Pass two
+    decodes with them (and phrase arcs when ``settings.phrases``).  Both read lowercase words
+    with ``profile``'s channel when given."""
     lexicon = table.lexicon
     parts = pieces(document)
     spinnable = sum(1 for t in document.tokens if is_word(t.text) and lexicon.is_replacement(t.norm))
@@ -198,8 +201,12 @@ def decode(document: Document, lm: LanguageModel, table: ReadingTable, settings,
         facts = dataclasses.replace(facts, present=profile.literal(facts.present))
     literal, capital = LITERAL_LOG10, CAPITAL_FACTOR
     if first_pass:  # what the first pass says of the spinner's habits
+        habits = habits or Habits()
         hits, restored = literal_hits(pairs, facts.present)
-        literal, capital = literal_log10(hits, restored, spinnable), capital_factor(capitals, restored)
+        said = FirstPass(restored, hits, capitals, spinnable)
+        facts = dataclasses.replace(facts, first_pass=said)
+        literal = literal_log10(said, habits.per_occurrence)
+        capital = capital_factor(said, habits.capitalised)
     params = ChannelParams(rate, settings.max_candidates, bonus, facts.present, literal, capital,
                            phrases=settings.phrases, profile=profile)
     return facts, [Decoded(tokens, *decode_sentence(tokens, lm, table, params, settings.beam_size)) for tokens in parts]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from unspin import __version__
 from unspin.calibration import Calibration
-from unspin.candidates import RANKED_READINGS, ReadingTable
+from unspin.candidates import RANKED_READINGS, Habits, ReadingTable
 from unspin.data import data_dir, read_manifest
 from unspin.errors import UnspinError
 from unspin.lexicon import Lexicon
@@ -97,7 +97,8 @@ class Restorer:
                  lexicon: Lexicon | None = None, corpus: "Agreement | None" = None,
                  language_model: str = "ngram", channel: str = "wordnet",
                  profile: "Profile | str | Path | None" = None,
-                 profiles: "dict[str, Profile | str | Path] | None" = None, **settings) -> None:
+                 profiles: "dict[str, Profile | str | Path] | None" = None, habits: "Habits | None" = None,
+                 **settings) -> None:
         self.settings = Settings.of(**settings)
         self.folder = data_dir(model)
         self.language_model = scorers.get(language_model)  # unless ``lm`` is given, loads the LM
@@ -110,6 +111,7 @@ class Restorer:
         self._lexicon = lexicon
         self._injected = (lm, lexicon)  # what was given rather than loaded from the folder
         self.corpus = corpus  # corpus mode: what the whole crawl says (see gather)
+        self.habits = habits  # the priors of its spinner's habits a crawl lends each document (Agreement.habits)
         self._encoder = None  # the neural scorer, loaded by the first restore that reads it
         self.profile = _loaded(profile)  # a spinner profile every restore uses (unspin learn)
         # named profiles a restore may ask for (``restore(text, profile="site-a")``; the server's)
@@ -212,11 +214,11 @@ class Restorer:
                         self.calibration.roots is not None, self.topics is not None, self.settings)
 
     def describe(self, settings: Settings | None = None, corpus: bool = False,
-                 profile: "Profile | None" = None) -> Signature:
-        """What a restore with ``settings`` (default: the restorer's) and ``profile``
-        produces its result with."""
+                 profile: "Profile | None" = None, habits: "Habits | None" = None) -> Signature:
+        """What a restore with ``settings`` (default: the restorer's), ``profile`` and a
+        crawl's ``habits`` produces its result with."""
         settings = settings or self.settings
-        described = self._described.with_settings(settings, corpus)
+        described = self._described.with_settings(settings, corpus).with_habits(habits)
         described = described.with_encoder(self.folder if self.encoder(settings) is not None else None)
         described = described.with_phrases(self.folder) if settings.phrases else described
         if profile is None:
@@ -243,10 +245,10 @@ class Restorer:
 
         settings = Settings.of(self.settings, **overrides) if overrides else self.settings
         chosen = self.chosen_profile(profile)
-        signature = str(self.describe(settings, corpus=self.corpus is not None, profile=chosen))
+        signature = str(self.describe(settings, corpus=self.corpus is not None, profile=chosen, habits=self.habits))
         table = self._with_phrases(self.table) if settings.phrases else self.table
         return restore_text(text, self.lm, table, settings, signature, self._confidence(settings, chosen), self.topics,
-                            self.corpus, self.encoder(settings), chosen)
+                            self.corpus, self.encoder(settings), chosen, self.habits)
 
     def chosen_profile(self, profile: "Profile | str | None" = None) -> "Profile | None":
         """The profile a restore uses: ``profile`` (a Profile or a name of ``profiles``), else
@@ -282,10 +284,12 @@ class Restorer:
                                   + "; this restorer has " + ", ".join(f"{key} {here[key]}" for key in different))
         self._checked.add(id(profile))
 
-    def with_corpus(self, corpus: "Agreement | None") -> "Restorer":
-        """This restorer (sharing its loaded model) restoring with ``corpus``."""
+    def with_corpus(self, corpus: "Agreement | None", habits: "Habits | None" = None) -> "Restorer":
+        """This restorer (sharing its loaded model) restoring with ``corpus`` and with the
+        priors of the spinner's habits a crawl lends (``habits``: ``Agreement.habits``, which a
+        crawl lends even where corpus mode's premise fails)."""
         other = copy.copy(self)
-        other.corpus = corpus
+        other.corpus, other.habits = corpus, habits
         return other
 
     def with_profile(self, profile: "Profile | str | Path | None") -> "Restorer":
@@ -368,7 +372,7 @@ class Restorer:
                                       "(KenLMModel and ArpaModel travel as their file path)") from None
         settings = Settings.of(self.settings, **overrides) if overrides else self.settings
         return RestorerSpec(str(self.folder), settings, self.language_model.name, self.channel.name, *self._injected,
-                            self.corpus, self.profile, self.profiles)
+                            self.corpus, self.profile, self.profiles, self.habits)
 
     def restore_many(self, texts, workers: int = 1, corpus: bool = False, assume_one_spinner: bool = False,
                      **overrides) -> list[Restoration]:
@@ -382,7 +386,11 @@ class Restorer:
         as one spinner's (``crawl``), each text is restored alone, unless ``assume_one_spinner``.
         """
         texts = list(texts)
-        restorer = self.with_corpus(self.crawl(texts, assume_one_spinner)[0]) if corpus else self
+        if corpus:
+            gathered = self.gather(texts)
+            restorer = self.with_corpus(gathered.for_corpus_mode(assume_one_spinner)[0], gathered.habits())
+        else:
+            restorer = self
         if workers <= 1 or len(texts) <= 1:
             return [restorer.restore(text, **overrides) for text in texts]
         from unspin.batch import restore_parallel
@@ -405,11 +413,12 @@ class RestorerSpec:
     corpus: "Agreement | None" = None
     profile: "Profile | None" = None
     profiles: dict | None = None
+    habits: "Habits | None" = None
 
     def build(self) -> Restorer:
         return Restorer(self.folder, lm=self.lm, lexicon=self.lexicon, corpus=self.corpus,
                         language_model=self.language_model, channel=self.channel, profile=self.profile,
-                        profiles=self.profiles, **dataclasses.asdict(self.settings))
+                        profiles=self.profiles, habits=self.habits, **dataclasses.asdict(self.settings))
 
 
 def _loaded(profile, name: str | None = None) -> "Profile | None":

@@ -6,11 +6,13 @@ mode), rendered as the ``key:value|...`` string that results carry::
 
     unspin:0.1.0|lexicon:channel.tsv.gz+7e0bf4f7|lm:lm.binary+e1fe0473+o5|calibration:calibration.json+3ffc6629
     |topics:topics.npy+4c9581ff,topics.vocab+ab5404d6|beam:4|cand:40|threshold:0.6|rate:auto
-    [|profile:site-a+1f0e3dad[,profile_confidence.json+5b1c07aa]][|corpus]
+    [|profile:site-a+1f0e3dad[,profile_confidence.json+5b1c07aa]][|habits:0.82,0.02][|corpus]
 
 (one line; ``|encoder:...`` when the neural scorer's evidence was read and
 ``|phrases:inventory.tsv.gz+...,thesaurus.tsv.gz+...,phrases.json+...`` when the phrase channel
-was on come after ``rate``, before ``profile`` and ``corpus``).  A file that is not in the
+was on come after ``rate``, before ``profile`` and ``corpus``; ``habits:`` the priors of the
+spinner's habits a crawl lent, that it chooses anew at every occurrence and that it spins
+capitalised words, ``candidates.crawl_habits``).  A file that is not in the
 folder's manifest shows ``unlisted`` for its checksum; a model part the folder does not have
 (the tiny test model's calibration) shows ``none``.
 """
@@ -60,6 +62,7 @@ class Signature:
     encoder: Stamp | None = None  # the neural scorer's model when its evidence was read
     profile: str | None = None  # restored with a spinner profile: its name+checksum prefix
     profile_model: Stamp | None = None  # the profile confidence model read with it (unspin.profiles.confidence)
+    habits: tuple[float, float] | None = None  # the habit priors a crawl lent (per-occurrence, capitalised)
 
     def with_settings(self, settings, corpus: bool | None = None) -> "Signature":
         """The same model with the settings a call used (a ``Settings``) and its corpus mode."""
@@ -67,6 +70,10 @@ class Signature:
                                    threshold=settings.threshold, spin_rate=settings.spin_rate,
                                    corpus=self.corpus if corpus is None else corpus,
                                    phrases=self.phrases if settings.phrases else ())
+
+    def with_habits(self, habits) -> "Signature":
+        """The same, restored with the habit priors a crawl lent (a ``candidates.Habits``; None: none)."""
+        return dataclasses.replace(self, habits=None if habits is None else habits.rounded())
 
     def with_encoder(self, folder: Path | None) -> "Signature":
         """The same, with (or, for None, without) the encoder of ``folder``."""
@@ -92,6 +99,8 @@ class Signature:
             parts.append(f"phrases:{','.join(map(str, self.phrases))}")
         if self.profile:
             parts.append(f"profile:{self.profile}" + (f",{self.profile_model}" if self.profile_model else ""))
+        if self.habits:
+            parts.append(f"habits:{self.habits[0]},{self.habits[1]}")
         return "|".join(parts + ([CORPUS] if self.corpus else []))
 
 

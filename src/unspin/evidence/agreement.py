@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from unspin.candidates import lemmas
+from unspin.candidates import FirstPass, Habits, crawl_habits, lemmas
 from unspin.types import Site
 
 # Does a crawl read as one spinner's?  Among the originals its first pass restores with some
@@ -18,6 +18,7 @@ from unspin.types import Site
 STRONG_POSTERIOR = 0.5
 STRONG_TOTAL = 1.5
 ONE_SPINNER_SHARE = 0.8
+HABIT_DIGITS = 2  # a document's habit evidence is kept to this many decimals (a histogram, not a list)
 MIN_ORIGINALS = 10  # fewer strongly restored originals: too little spinning to tell (or to learn from)
 
 
@@ -105,6 +106,10 @@ class Agreement:
         self.families: dict[str, Counter] = {}  # observed -> words -> summed lemma-family posterior
         self.sites: Counter = Counter()  # observed -> occurrences read
         self.counts: Counter = Counter()  # word -> occurrences in the text(s)
+        # the documents' first-pass evidence of their spinner's habits (log likelihood ratio,
+        # to HABIT_DIGITS -> documents): what the crawl lends each of them (``habits``)
+        self.per_occurrence: Counter = Counter()
+        self.capitalised: Counter = Counter()
         self._claims: dict | None = None
 
     @classmethod
@@ -113,8 +118,12 @@ class Agreement:
         agreement.add(changed, counts)
         return agreement
 
-    def add(self, changed: list[Site], counts: Counter) -> None:
-        """Gather the sites read in one document and its word counts."""
+    def add(self, changed: list[Site], counts: Counter, first_pass: FirstPass | None = None) -> None:
+        """Gather the sites read in one document, its word counts and what its first pass
+        said of its spinner's habits."""
+        if first_pass is not None:
+            self.per_occurrence[round(first_pass.per_occurrence_evidence(), HABIT_DIGITS)] += 1
+            self.capitalised[round(first_pass.capital_evidence(), HABIT_DIGITS)] += 1
         for site in changed:
             observed = site.observed
             self.sites[observed] += 1
@@ -131,9 +140,18 @@ class Agreement:
                 mine.setdefault(observed, Counter()).update(sums)
         self.sites.update(other.sites)
         self.counts.update(other.counts)
+        self.per_occurrence.update(other.per_occurrence)
+        self.capitalised.update(other.capitalised)
         self.corpus = max(self.corpus, other.corpus)  # part of it was gathered over a corpus or a profile
         self._claims = None
         return self
+
+    def habits(self) -> Habits | None:
+        """The priors of the spinner's habits this crawl lends each of its documents, whether
+        or not it reads as one spinner's (``candidates.crawl_habits``); None where they are
+        the defaults (the crawl says nothing a document does not)."""
+        lent = crawl_habits(self.per_occurrence, self.capitalised)
+        return None if lent == Habits() else lent
 
     def check(self) -> CrawlCheck:
         """How much the crawl reads as one spinner's (``CrawlCheck``)."""

@@ -27,6 +27,7 @@ class DocumentFacts:
     lm: LanguageModel
     lexicon: object
     tenses: tuple[int, int]  # past and present verb forms in the document
+    first_pass: object = None  # what pass one said of the spinner's habits (candidates.FirstPass; None: no pass one)
 
 
 def document_facts(document: Document, lexicon, lm: LanguageModel, rate: float, pairs: Counter,
