@@ -275,6 +275,9 @@ def test_profiles_update_equals_learning_from_all_pages(restorer):
     updated = restorer.learn(MORE_PAGES, update=restorer.learn(PAGES))
     assert updated.header["pages"] == whole.header["pages"] == len(PAGES + MORE_PAGES)
     assert len(updated.header["learned"]) == 2
+    # the pages' habit evidence adds up too (one first pass per English page)
+    assert updated.header["habit_evidence"] == whole.header["habit_evidence"]
+    assert sum(n for _r, n in whole.header["habit_evidence"]["per_occurrence"]) == len(PAGES + MORE_PAGES)
     for observed in ("successful", "home"):
         for original, mass in whole.words[observed].originals.items():
             assert updated.words[observed].originals[original] == pytest.approx(mass, rel=0.1, abs=0.5)
@@ -490,3 +493,22 @@ def test_profiles_a_word_the_spinner_writes_for_others_is_no_sign_it_left_its_ow
     without, _ = decode(document, restorer.lm, restorer.table, restorer.settings, None)
     assert "home" in without.present and "city" in without.present
     assert "home" not in with_profile.present and "city" in with_profile.present
+
+
+def test_profiles_keep_and_lend_their_spinners_habits(learned, tmp_path):
+    from unspin.candidates import CRAWL_CEILING, Habits
+
+    # the header keeps the pages' evidence and what it lends, and the file keeps the header
+    assert set(learned.header["habits"]) == {"per_occurrence", "capitalised"}
+    write(learned, tmp_path / "site-a.tsv")
+    again = read(tmp_path / "site-a.tsv")
+    assert again.header["habit_evidence"] == learned.header["habit_evidence"] and again.habits == learned.habits
+    # pages that say their spinner chooses anew lend it; a profile learned before they were kept lends nothing
+    anew = Profile(learned.words, {**learned.header, "habit_evidence": {"per_occurrence": [[3.5, 40]],
+                                                                         "capitalised": [[-1.0, 40]]}})
+    assert anew.habits == Habits(CRAWL_CEILING, Habits().capitalised)
+    assert Profile(learned.words, {"name": "old"}).habits is None
+    from unspin.profiles.commands import describe
+
+    assert "chooses anew at each occurrence 0.90" in "\n".join(describe(anew))
+    assert "chooses anew" not in "\n".join(describe(Profile(learned.words, {"name": "old"})))

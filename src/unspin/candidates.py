@@ -67,6 +67,7 @@ PER_OCCURRENCE_PRIOR = 0.02
 # the priors above (a crawl never says less than nothing) and CRAWL_CEILING (a document's own
 # evidence can still overrule it).
 CRAWL_CEILING = 0.9
+HABIT_DIGITS = 2  # a document's habit evidence is kept to this many decimals
 LEARNED_LOG10_SHARE = -1.0  # the generic share of a profile's reading no channel holds (its own channel replaces it)
 
 
@@ -309,6 +310,12 @@ class FirstPass:
         that leaves them alone."""
         return bernoulli_evidence(self.capitalised, self.restored, CAPITAL_SHARE_LEFT, CAPITAL_SHARE_SPUN)
 
+    def evidence(self) -> tuple[float, float]:
+        """Both log likelihood ratios (per-occurrence, capitalised) to HABIT_DIGITS decimals:
+        what a crawl or a profile keeps of the document (a histogram, not a list)."""
+        return (round(self.per_occurrence_evidence(), HABIT_DIGITS),
+                round(self.capital_evidence(), HABIT_DIGITS))
+
 
 @dataclass(frozen=True, slots=True)
 class Habits:
@@ -317,6 +324,13 @@ class Habits:
 
     per_occurrence: float = PER_OCCURRENCE_PRIOR
     capitalised: float = CAPITALS_PRIOR
+
+    @classmethod
+    def of(cls, per_occurrence: Counter, capitalised: Counter) -> "Habits | None":
+        """What histograms of documents' evidence lend (``crawl_habits``); None where it is
+        the defaults (they say nothing a document does not)."""
+        lent = crawl_habits(per_occurrence, capitalised)
+        return None if lent == cls() else lent
 
     def rounded(self) -> tuple[float, float]:
         """Both priors to two decimals, as the signature and the batch summary say them."""

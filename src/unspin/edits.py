@@ -41,6 +41,8 @@ def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, si
     if not looks_english(document):
         return Restoration(text, text, (), 0.0, signature)
     view, use = fitting_view(profile, document, lm, table, settings) if profile is not None else (None, None)
+    if view is not None and habits is None:
+        habits = profile.habits  # the spinner's habits, as its pages said them
     if view is not None and corpus is not None and profile.seasoned:
         # a seasoned profile reads the documents it fits better alone than with the batch's agreement
         corpus = None

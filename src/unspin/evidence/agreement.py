@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from unspin.candidates import FirstPass, Habits, crawl_habits, lemmas
+from unspin.candidates import FirstPass, Habits, lemmas
 from unspin.types import Site
 
 # Does a crawl read as one spinner's?  Among the originals its first pass restores with some
@@ -18,7 +18,6 @@ from unspin.types import Site
 STRONG_POSTERIOR = 0.5
 STRONG_TOTAL = 1.5
 ONE_SPINNER_SHARE = 0.8
-HABIT_DIGITS = 2  # a document's habit evidence is kept to this many decimals (a histogram, not a list)
 MIN_ORIGINALS = 10  # fewer strongly restored originals: too little spinning to tell (or to learn from)
 
 
@@ -106,8 +105,8 @@ class Agreement:
         self.families: dict[str, Counter] = {}  # observed -> words -> summed lemma-family posterior
         self.sites: Counter = Counter()  # observed -> occurrences read
         self.counts: Counter = Counter()  # word -> occurrences in the text(s)
-        # the documents' first-pass evidence of their spinner's habits (log likelihood ratio,
-        # to HABIT_DIGITS -> documents): what the crawl lends each of them (``habits``)
+        # the documents' first-pass evidence of their spinner's habits (log likelihood ratio ->
+        # documents, ``FirstPass.evidence``): what the crawl lends each of them (``habits``)
         self.per_occurrence: Counter = Counter()
         self.capitalised: Counter = Counter()
         self._claims: dict | None = None
@@ -122,8 +121,9 @@ class Agreement:
         """Gather the sites read in one document, its word counts and what its first pass
         said of its spinner's habits."""
         if first_pass is not None:
-            self.per_occurrence[round(first_pass.per_occurrence_evidence(), HABIT_DIGITS)] += 1
-            self.capitalised[round(first_pass.capital_evidence(), HABIT_DIGITS)] += 1
+            per_occurrence, capitalised = first_pass.evidence()
+            self.per_occurrence[per_occurrence] += 1
+            self.capitalised[capitalised] += 1
         for site in changed:
             observed = site.observed
             self.sites[observed] += 1
@@ -150,8 +150,7 @@ class Agreement:
         """The priors of the spinner's habits this crawl lends each of its documents, whether
         or not it reads as one spinner's (``candidates.crawl_habits``); None where they are
         the defaults (the crawl says nothing a document does not)."""
-        lent = crawl_habits(self.per_occurrence, self.capitalised)
-        return None if lent == Habits() else lent
+        return Habits.of(self.per_occurrence, self.capitalised)
 
     def check(self) -> CrawlCheck:
         """How much the crawl reads as one spinner's (``CrawlCheck``)."""

@@ -268,6 +268,12 @@ def describe(profile, count: int = ENTRIES, table=None) -> list[str]:
         changes = ", ".join(f"{change:.2%}" for change in run.get("changes", []))
         lines.append(f"  run {number}: {run.get('pages', 0):,} pages, {run.get('words', 0):,} words, "
                      f"{run.get('iterations', 0)} iterations (changes {changes or 'none'})")
+    if header.get("habit_evidence"):  # kept since profiles lend their spinner's habits
+        from unspin.candidates import Habits
+
+        per_occurrence, capitalised = (profile.habits or Habits()).rounded()
+        lines.append(f"its spinner's habits (lent to each document it fits): chooses anew at each occurrence "
+                     f"{per_occurrence:.2f}, spins capitalised words {capitalised:.2f}")
     lines.append(f"{stats['words']:,} words and phrases, {stats['entries']:,} readings; "
                  f"{stats['spun_mass']:,.1f} of {stats['occurrences']:,.0f} occurrences read as spun")
     lines.append(profile.check().describe("its text"))

@@ -41,6 +41,9 @@ HEADER_FIELDS = {
     "pages": "documents learned from",
     "words": "words in them",
     "learned": "one record per run of unspin learn: pages, words, iterations and the change of each",
+    "habit_evidence": "the pages' first-pass evidence of the spinner's habits (choosing anew at every "
+                      "occurrence, spinning capitalised words): [log likelihood ratio, pages] pairs",
+    "habits": "what that evidence lends each document the profile fits: the priors of both habits",
 }
 
 

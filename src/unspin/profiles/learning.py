@@ -36,7 +36,7 @@ from unspin.candidates import ChannelParams
 from unspin.casing import cased, eligible, key, learnable, titled
 from unspin.passes import changed_sites, decode, looks_english
 from unspin.profiles.discovery import CONTEXT_WORDS, CONTEXTS, discover
-from unspin.profiles.profile import SMOOTHING, Profile, Word
+from unspin.profiles.profile import SMOOTHING, Profile, Word, habit_header, habit_histograms
 from unspin.tokenize import is_word
 
 MAX_SITES = 256  # sites kept per observed word for EM; beyond, they are counted
@@ -77,6 +77,9 @@ class Observations:
     contexts: dict[str, list] = field(default_factory=dict)
     pages: int = 0
     words: int = 0
+    # the pages' first-pass evidence of the spinner's habits (candidates.FirstPass.evidence -> pages)
+    per_occurrence: Counter = field(default_factory=Counter)
+    capitalised: Counter = field(default_factory=Counter)
 
     def add(self, observed: str, record: Record) -> None:
         self.read[observed] += 1
@@ -96,6 +99,8 @@ class Observations:
             held.extend(found[: max(0, CONTEXTS - len(held))])
         self.pages += other.pages
         self.words += other.words
+        self.per_occurrence.update(other.per_occurrence)
+        self.capitalised.update(other.capitalised)
         return self
 
 
@@ -113,6 +118,10 @@ def observe(documents: Iterable, lm, table, settings, profile: Profile | None = 
             continue
         count(document, found.counts, lexicon, heads, found.contexts)
         facts, decoded = decode(document, lm, table, settings, None, profile)
+        if facts.first_pass is not None:
+            per_occurrence, capitalised = facts.first_pass.evidence()
+            found.per_occurrence[per_occurrence] += 1
+            found.capitalised[capitalised] += 1
         also = profile.also(document) if profile is not None else ()
         params = ChannelParams(facts.rate, settings.max_candidates, {})
         for site in changed_sites(decoded, lm, also):
@@ -459,13 +468,15 @@ def header(restorer, observations: Observations | None, changes: list[float], se
     """What the profile was learned with and from (fileformat.HEADER_FIELDS)."""
     before = dict(prior.header) if prior is not None else {}
     observations = observations or Observations()
+    per_occurrence, capitalised = habit_histograms(before)
     run = {"pages": observations.pages, "words": observations.words, "iterations": len(changes),
            "changes": changes, "seconds": round(seconds, 1), "unspin": __version__}
     return {"name": before.get("name", name), "unspin": __version__, "model": model_of(restorer),
             "settings": settings_of(restorer),
             "pages": before.get("pages", 0) + observations.pages,
             "words": before.get("words", 0) + observations.words,
-            "learned": list(before.get("learned", [])) + [run]}
+            "learned": list(before.get("learned", [])) + [run],
+            **habit_header(per_occurrence + observations.per_occurrence, capitalised + observations.capitalised)}
 
 
 def model_of(restorer) -> dict:

@@ -102,11 +102,14 @@ class Profile:
         self._pairs: dict = {}  # (observed, words) -> (mass, the original's total)
         self._plain: frozenset | None = None
         self._missing: float | None = None
+        self._habits: tuple | None = None  # (the header's habit evidence, what it lends)
 
     @classmethod
     def from_agreement(cls, agreement: Agreement, header: dict | None = None) -> "Profile":
         """The profile of what corpus mode gathered (``passes.gather``): its summed
-        posteriors, without EM, and its counts of every word (capitalised ones too)."""
+        posteriors, without EM, its counts of every word (capitalised ones too) and its
+        documents' habit evidence."""
+        header = {**(header or {}), **habit_header(agreement.per_occurrence, agreement.capitalised)}
         words: dict[str, Word] = {}
         for text, count in agreement.counts.items():
             words[text] = Word(float(count), float(count))
@@ -116,6 +119,18 @@ class Profile:
             word.originals = {original: mass for original, mass in totals.items() if mass >= 1e-3}
             word.kept = max(0.0, word.count - sum(word.originals.values()))
         return cls(words, header)
+
+    @property
+    def habits(self) -> "Habits | None":
+        """The priors of its spinner's habits it lends each document it fits, from its pages'
+        first-pass evidence (the header's ``habit_evidence``; ``candidates.crawl_habits``);
+        None for the defaults, or a profile learned before it was kept."""
+        from unspin.candidates import Habits
+
+        evidence = self.header.get("habit_evidence")
+        if self._habits is None or self._habits[0] is not evidence:  # read once per header value
+            self._habits = (evidence, Habits.of(*habit_histograms(self.header)))
+        return self._habits[1]
 
     @property
     def seasoned(self) -> bool:
@@ -393,3 +408,22 @@ class DocumentView:
             return None
         return round(word.count), {untitled(original): mass / word.count for original, mass in word.originals.items()}
 
+
+
+def habit_histograms(header: dict) -> tuple[Counter, Counter]:
+    """The pages' habit evidence a profile header keeps (``habit_header``): two histograms of
+    log likelihood ratio -> pages (empty for a profile learned before they were kept)."""
+    kept = header.get("habit_evidence") or {}
+    return tuple(Counter({float(ratio): int(pages) for ratio, pages in kept.get(name, [])})
+                 for name in ("per_occurrence", "capitalised"))
+
+
+def habit_header(per_occurrence: Counter, capitalised: Counter) -> dict:
+    """The header fields of the pages' habit evidence: the histograms (sorted [ratio, pages]
+    pairs, so that ``--update`` adds to them) and what they lend (``habits``)."""
+    from unspin.candidates import crawl_habits
+
+    lent = crawl_habits(per_occurrence, capitalised)
+    return {"habit_evidence": {"per_occurrence": sorted([r, n] for r, n in per_occurrence.items()),
+                               "capitalised": sorted([r, n] for r, n in capitalised.items())},
+            "habits": {"per_occurrence": round(lent.per_occurrence, 3), "capitalised": round(lent.capitalised, 3)}}
