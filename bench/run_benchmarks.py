@@ -180,13 +180,15 @@ def render_families(data: dict) -> list[str]:
              "over documents, 95%. Coverage: share of gold edits whose original is among the decoder's "
              "readings. False/1k: false edits per 1,000 unspun words inside the spun text. Corpus mode: "
              "`restore_many(texts, corpus=True)` over the 200 paragraphs as one crawl; `(alone)` where its "
-             "check found the crawl not one spinner's and restored each paragraph alone.", "",
+             "check restored each paragraph alone (too little restored to tell; before 2026-12-07, any crawl "
+             "not one spinner's), `(no claims)` where it found an original written many ways and read the "
+             "crawl without the claims of one original by two words.", "",
              "| family | independent | P | R | F0.5 per edit | F0.5 per site | coverage | WER spun -> restored "
              "| false/1k | corpus mode F0.5 |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, row in data["families"].items():
         edit, site = row["per_edit"], row["per_site"]
         corpus = row.get("corpus", {}).get("per_edit", {}).get("f05")
-        alone = "" if row.get("corpus", {}).get("crawl", {}).get("one_spinner", True) else " (alone)"
+        alone = crawl_mark(row.get("corpus", {}).get("crawl"))
         lines.append(f"| {name} | {'yes' if row.get('independent') else 'no'} | {edit['precision']:.3f} | "
                      f"{edit['recall']:.3f} | **{edit['f05']:.3f}** {list(edit['f05_interval'])} | "
                      f"{site['f05']:.3f} {list(site['f05_interval'])} | {row['coverage']:.3f} | "
@@ -382,7 +384,16 @@ def crawl_cell(crawl: dict | None) -> str:
     where the texts were restored one at a time."""
     if crawl is None:
         return ""
-    return f"{crawl['originals']}, {crawl['share']:.3f}" + ("" if crawl["one_spinner"] else " (alone)")
+    return f"{crawl['originals']}, {crawl['share']:.3f}" + crawl_mark(crawl)
+
+
+def crawl_mark(crawl: dict | None) -> str:
+    """How corpus mode read a crawl (``CrawlCheck.mode``; results written before it was kept
+    restored every crawl that was not one spinner's alone)."""
+    if not crawl:
+        return ""
+    mode = crawl.get("mode", "corpus" if crawl.get("one_spinner", True) else "alone")
+    return {"alone": " (alone)", "without claims": " (no claims)"}.get(mode, "")
 
 
 def render_corpus(data: dict) -> list[str]:

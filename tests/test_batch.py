@@ -301,12 +301,12 @@ def test_batch_corpus_mode_matches_restore_many(tmp_path, restorer, workers):
     assert all(r["signature"].endswith("|corpus") for r in rows)
 
 
-def test_batch_corpus_mode_reads_alone_a_crawl_that_is_not_one_spinners(tmp_path, restorer):
+def test_batch_corpus_mode_reads_alone_a_crawl_too_small_to_tell(tmp_path, restorer):
     texts = documents(20)
     write_jsonl(tmp_path / "docs.jsonl", [{"text": t} for t in texts])
     summary = run_batch(tmp_path / "docs.jsonl", tmp_path / "out.jsonl", workers=1, model=str(TINY),
                         shard_size=6, progress=False, corpus=True)
-    assert summary["corpus"]["used"] is False and summary["corpus"]["one_spinner"] is False
+    assert summary["corpus"]["used"] is False and summary["corpus"]["mode"] == "alone"
     rows = read_jsonl(tmp_path / "out.jsonl")
     assert [r["restored_text"] for r in rows] == [w.restored_text for w in restorer.restore_many(texts)]
     assert not any(r["signature"].endswith("|corpus") for r in rows)
@@ -333,6 +333,8 @@ def test_batch_summary_says_how_corpus_mode_and_a_profile_were_read():
     crawl = {"verdict": "not one spinner's", "used": False, "habits": lent_habits(Habits(0.9, 0.02))}
     line = summary_line({**summary, "corpus": crawl, "note": None})
     assert "restored alone" in line and "chooses anew at each occurrence 0.90, spins capitalised words 0.02" in line
+    several = summary_line({**summary, "corpus": {**crawl, "used": True, "one_spinner": False}, "note": None})
+    assert "restored alone" not in several and "not of each original" in several
 
 
 def test_batch_assume_one_spinner_needs_corpus_mode(tmp_path):

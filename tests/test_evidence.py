@@ -101,6 +101,29 @@ def test_check_several_spinners_write_an_original_several_ways():
     assert not check.one_spinner and "several spinners" in check.describe()
 
 
+def test_corpus_mode_keeps_a_crawl_of_several_spinners_without_its_claims():
+    # each original written three ways: what each observed word says stays, claims do not
+    pairs = [(f"{way}{i}", f"word{i}", 1.0) for i in range(12) for way in ("a", "b", "c")]
+    crawl = crawl_of(pairs)
+    crawl.counts.update({observed: 2 for observed, _o, _t in pairs})
+    assert crawl.claimed("a0", ("word0",)) > 0  # as gathered
+    several, check = crawl.for_corpus_mode()
+    assert check.several_spinners and several is not None and several is not crawl
+    assert several.claimed("a0", ("word0",)) == 0.0 and crawl.claimed("a0", ("word0",)) > 0
+    assert several.support("a0", ("word0",), 0.0) == crawl.support("a0", ("word0",), 0.0) > 0
+    # one spinner: all of it; too little to tell: none; assumed one spinner: all of it
+    one = crawl_of([(f"spun{i}", f"word{i}", 2.0) for i in range(12)])
+    assert one.for_corpus_mode()[0] is one
+    assert crawl_of(pairs[:6]).for_corpus_mode()[0] is None
+    assert crawl.for_corpus_mode(assume_one_spinner=True)[0] is crawl
+    # as few such originals as clean text restores (under SEVERAL_DENSITY per 1,000 words): alone
+    from unspin.evidence.agreement import SEVERAL_DENSITY
+
+    crawl.counts["the"] += int(1000 * 12 / SEVERAL_DENSITY)
+    evidence, check = crawl.for_corpus_mode()
+    assert evidence is None and check.several_spinners and not check.spun_enough and check.mode == "alone"
+
+
 def test_check_counts_only_strong_restorations():
     # weak readings (under 0.5 summed at an observed word) and originals restored once are not counted
     pairs = [(f"spun{i}", f"word{i}", 2.0) for i in range(MIN_ORIGINALS)]

@@ -629,6 +629,8 @@ def summary_line(summary: dict) -> str:
         line += f"\ncorpus mode: {crawl['verdict']}"
         if not crawl["used"]:
             line += "; each document was restored alone"
+        elif not crawl["one_spinner"]:
+            line += "; read with what the crawl says of each word, not of each original"
         if crawl.get("habits"):
             line += (f"; lent to every document, its spinner's habits: chooses anew at each occurrence "
                      f"{crawl['habits']['per_occurrence']:.2f}, spins capitalised words {crawl['habits']['capitalised']:.2f}")
@@ -656,11 +658,12 @@ def summary_line(summary: dict) -> str:
 @click.option("--progress/--no-progress", default=None,
               help="a progress bar on stderr (default: when stderr is a terminal)")
 @QUIET
-@click.option("--corpus", is_flag=True, help="the documents come from one spinner: read them all first and "
-              "restore each with what the others say (local engine; reads the input twice); where the crawl "
-              "does not read as one spinner's, each document is restored alone (the summary says which)")
-@click.option("--assume-one-spinner", is_flag=True, help="with --corpus: use what the crawl says even where it "
-              "does not read as one spinner's (by default such a crawl's documents are restored alone)")
+@click.option("--corpus", is_flag=True, help="the documents come from one crawl: read them all first and "
+              "restore each with what the others say of its words (local engine; reads the input twice); "
+              "where the crawl writes an original many ways (several spinners), not what they say of its "
+              "originals; where too little is restored to tell, each document alone (the summary says which)")
+@click.option("--assume-one-spinner", is_flag=True, help="with --corpus: read the crawl as one spinner's whatever "
+              "its check says (what the others say of each original too)")
 @PROFILE
 @click.option("--save-profile", type=click.Path(dir_okay=False), default=None,
               help="with --corpus: also keep what the first pass gathered as a profile file (see unspin learn)")

@@ -349,8 +349,9 @@ class Restorer:
         return gather((tokenize(text) for text in texts), self.lm, self.table, self.settings)
 
     def crawl(self, texts, assume_one_spinner: bool = False) -> tuple["Agreement | None", "CrawlCheck"]:
-        """Corpus mode's evidence for ``texts`` (``gather``) and its check: None where the crawl
-        does not read as one spinner's (``Agreement.for_corpus_mode``)."""
+        """Corpus mode's evidence for ``texts`` (``gather``) and its check: without the claims of
+        one original by two words where the crawl writes originals many ways, None where too
+        little was restored to tell (``Agreement.for_corpus_mode``)."""
         return self.gather(texts).for_corpus_mode(assume_one_spinner)
 
     def detect(self, text: str) -> float:
@@ -379,11 +380,13 @@ class Restorer:
         """Restore many texts, in ``workers`` processes that each build this restorer once
         (with its injected LM or lexicon, settings and corpus evidence: ``spec``).
 
-        ``corpus=True`` treats the texts as one crawl spun by one spinner: a first pass
-        gathers what every text says about each observed word (``passes.gather``), in this
-        process, and each text is then restored with that evidence.  It reads every text
-        twice and holds only per-word sums between the passes.  Where the crawl does not read
-        as one spinner's (``crawl``), each text is restored alone, unless ``assume_one_spinner``.
+        ``corpus=True`` treats the texts as one crawl: a first pass gathers what every text
+        says about each observed word (``passes.gather``), in this process, and each text is
+        then restored with that evidence and with the habits the crawl lends.  It reads every
+        text twice and holds only per-word sums between the passes.  Where the crawl writes an
+        original many ways (``crawl``: several spinners, or one that chooses anew) the claims of
+        one original by two words are dropped, unless ``assume_one_spinner``; where too little
+        was restored to tell, each text is restored alone (the habits still lent).
         """
         texts = list(texts)
         if corpus:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 
@@ -19,6 +21,11 @@ STRONG_POSTERIOR = 0.5
 STRONG_TOTAL = 1.5
 ONE_SPINNER_SHARE = 0.8
 MIN_ORIGINALS = 10  # fewer strongly restored originals: too little spinning to tell (or to learn from)
+# A crawl that writes originals many ways is read without claims (``for_corpus_mode``) only
+# where it restores this many such originals per 1,000 words: clean news restores 0.4 (14 in
+# 400 paragraphs), spun crawls of several spinners or of one that chooses anew 2.1-3.6 at a
+# spin rate of 0.05 and 5-18 at 0.1-0.25 (news_dev and news_test, bench/NOTES.md).
+SEVERAL_DENSITY = 1.0
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,7 @@ class CrawlCheck:
 
     originals: int  # originals restored strongly enough to count
     share: float  # mean share of an original's restorations from its commonest observed word
+    words: int = 0  # words in the crawl (0: not counted)
 
     @property
     def one_spinner(self) -> bool:
@@ -37,8 +45,23 @@ class CrawlCheck:
         """Enough restored to tell, and not one spinner's (neither holds with too little)."""
         return self.originals >= MIN_ORIGINALS and self.share < ONE_SPINNER_SHARE
 
+    @property
+    def spun_enough(self) -> bool:
+        """Restores SEVERAL_DENSITY originals or more per 1,000 words (True where words were not counted)."""
+        return not self.words or 1000 * self.originals / self.words >= SEVERAL_DENSITY
+
+    @property
+    def mode(self) -> str:
+        """How corpus mode reads such a crawl (``Agreement.for_corpus_mode``, nothing assumed):
+        all of it for one spinner's, without claims for one that writes originals many ways
+        and is spun enough to be no clean text, else each text alone."""
+        if self.one_spinner:
+            return "corpus"
+        return "without claims" if self.several_spinners and self.spun_enough else "alone"
+
     def to_dict(self) -> dict:
-        return {"one_spinner": self.one_spinner, "originals": self.originals, "share": round(self.share, 3)}
+        return {"one_spinner": self.one_spinner, "originals": self.originals, "share": round(self.share, 3),
+                "words": self.words, "mode": self.mode}
 
     def describe(self, subject: str = "the crawl") -> str:
         """The verdict as a sentence about ``subject`` (a crawl, a profile's text)."""
@@ -110,6 +133,9 @@ class Agreement:
         self.per_occurrence: Counter = Counter()
         self.capitalised: Counter = Counter()
         self._claims: dict | None = None
+        # does each original have one observed word (one spinner, one dictionary)?  Where the
+        # crawl's check says otherwise, claims are no evidence (``for_corpus_mode``)
+        self.one_word_per_original = True
 
     @classmethod
     def of(cls, changed: list[Site], counts: Counter) -> "Agreement":
@@ -153,16 +179,27 @@ class Agreement:
         return Habits.of(self.per_occurrence, self.capitalised)
 
     def check(self) -> CrawlCheck:
-        """How much the crawl reads as one spinner's (``CrawlCheck``)."""
-        return one_way((words, total) for totals in self.totals.values() for words, total in totals.items())
+        """How much the crawl reads as one spinner's (``CrawlCheck``), with its word count."""
+        check = one_way((words, total) for totals in self.totals.values() for words, total in totals.items())
+        return dataclasses.replace(check, words=sum(self.counts.values()))
 
     def for_corpus_mode(self, assume_one_spinner: bool = False) -> tuple["Agreement | None", CrawlCheck]:
-        """This crawl's evidence for corpus mode, and its check: None where the crawl does not
-        read as one spinner's, since then the other texts' readings of a word say little about
-        this one's and each text is best restored alone (bench/NOTES.md); ``assume_one_spinner``
-        keeps it whatever the check says."""
+        """This crawl's evidence for corpus mode, and its check (``assume_one_spinner`` takes
+        it as one spinner's whatever the check says).  One spinner's crawl: all of it.  A
+        crawl that writes an original many ways (several spinners, or one that chooses anew at
+        every occurrence) still writes each observed word for one original (0.81-0.85 of an
+        observed word's restorations go to its commonest original whichever the crawl): what
+        the other texts say of a word stays, but that another observed word claims the same
+        original is no evidence there (``claimed``; bench/NOTES.md).  None where too little
+        was restored to tell: each text is best restored alone."""
         check = self.check()
-        return (self if check.one_spinner or assume_one_spinner else None), check
+        if check.one_spinner or assume_one_spinner:
+            return self, check
+        if check.mode == "alone":
+            return None, check
+        several = copy.copy(self)
+        several.one_word_per_original = False
+        return several, check
 
     def occurrences(self, observed: str) -> int:
         return max(self.sites[observed], self.counts.get(observed, 0), 1)
@@ -172,7 +209,10 @@ class Agreement:
 
     def claimed(self, observed: str, words: tuple[str, ...]) -> float:
         """How strongly another observed word claims the same original: a spinner writes
-        each original one way, so two observed words rarely share one."""
+        each original one way, so two observed words rarely share one (0 where the crawl's
+        check found it writes originals many ways)."""
+        if not self.one_word_per_original:
+            return 0.0
         if self._claims is None:
             self._claims = {}
             for o, totals in self.totals.items():
