@@ -68,7 +68,8 @@ class CrawlCheck:
         if self.originals < MIN_ORIGINALS:
             return (f"{subject}: too little restored to tell one spinner ({self.originals} originals restored "
                     f"more than once, {MIN_ORIGINALS} wanted)")
-        verdict = "several spinners" if self.several_spinners else "one spinner"
+        verdict = ("several spinners (or one that chooses anew at every occurrence)" if self.several_spinners
+                   else "one spinner")
         return (f"{subject} reads as {verdict}: an original's restorations come from one observed word "
                 f"{self.share:.0%} of the time ({self.originals} originals; one spinner >= {ONE_SPINNER_SHARE:.0%})")
 
