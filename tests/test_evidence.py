@@ -124,6 +124,17 @@ def test_corpus_mode_keeps_a_crawl_of_several_spinners_without_its_claims():
     assert evidence is None and check.several_spinners and not check.spun_enough and check.mode == "alone"
 
 
+def test_evidence_a_documents_claims_count_as_far_as_its_spinner_keeps_one_dictionary():
+    pairs = [(f"{way}{i}", f"word{i}", 1.0) for i in range(3) for way in ("a", "b")]
+    document = crawl_of(pairs)
+    document.counts.update({observed: 2 for observed, _o, _t in pairs})
+    full = document.claimed("a0", ("word0",))
+    document.claim_weight = 0.25  # its first pass says its spinner likely chooses anew
+    assert full > 0 and document.claimed("a0", ("word0",)) == 0.25 * full
+    document.claim_weight = 0.0
+    assert document.claimed("a0", ("word0",)) == 0.0
+
+
 def test_check_counts_only_strong_restorations():
     # weak readings (under 0.5 summed at an observed word) and originals restored once are not counted
     pairs = [(f"spun{i}", f"word{i}", 2.0) for i in range(MIN_ORIGINALS)]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Iterator, NamedTuple
 
 from unspin.candidates import (CAPITAL_FACTOR, LITERAL_LOG10, ChannelParams, FirstPass, Habits, ReadingTable,
-                               capital_factor, is_capitalised, lattice, literal_log10)
+                               capital_factor, is_capitalised, lattice, literal_log10, posterior)
 from unspin.casing import eligible
 from unspin.decode import best_path, posteriors
 from unspin.evidence import Agreement, DocumentFacts, Evidence, document_facts, readings
@@ -127,6 +127,9 @@ def proposals(document, lm: LanguageModel, table: ReadingTable, settings,
     also = corpus.totals.keys() if corpus is not None else profile.also(document) if profile is not None else ()
     changed = changed_sites(decoded, lm, also)
     agreement = corpus if corpus is not None else Agreement.of(changed, facts.counts)
+    if corpus is None and facts.first_pass is not None:  # claims hold as far as one dictionary does
+        agreement.claim_weight = 1.0 - posterior((habits or Habits()).per_occurrence,
+                                                 facts.first_pass.per_occurrence_evidence())
     if profile is not None and corpus is None:
         # The profile speaks through the channel (the posteriors already carry it); its own
         # agreement sums on top counted it twice (bench/NOTES.md), so only the source is marked.

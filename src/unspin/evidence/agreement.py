@@ -137,6 +137,9 @@ class Agreement:
         # does each original have one observed word (one spinner, one dictionary)?  Where the
         # crawl's check says otherwise, claims are no evidence (``for_corpus_mode``)
         self.one_word_per_original = True
+        # a document's own agreement: how likely its spinner keeps one replacement per word
+        # (its first pass says, ``candidates.FirstPass``); claims count for that much
+        self.claim_weight = 1.0
 
     @classmethod
     def of(cls, changed: list[Site], counts: Counter) -> "Agreement":
@@ -212,7 +215,7 @@ class Agreement:
         """How strongly another observed word claims the same original: a spinner writes
         each original one way, so two observed words rarely share one (0 where the crawl's
         check found it writes originals many ways)."""
-        if not self.one_word_per_original:
+        if not self.one_word_per_original or not self.claim_weight:
             return 0.0
         if self._claims is None:
             self._claims = {}
@@ -220,7 +223,7 @@ class Agreement:
                 occurrences = self.occurrences(o)
                 for w, total in totals.items():
                     self._claims.setdefault(w, []).append((o, total / occurrences))
-        return max((mean for o, mean in self._claims.get(words, ()) if o != observed), default=0.0)
+        return self.claim_weight * max((mean for o, mean in self._claims.get(words, ()) if o != observed), default=0.0)
 
     def support(self, observed: str, words: tuple[str, ...], own: float, family: bool = False) -> float:
         """Mean posterior of ``words`` at the other occurrences (``own`` is this one's)."""
