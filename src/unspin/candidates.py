@@ -305,16 +305,20 @@ class FirstPass:
         anew = wrong * LITERAL_SHARE_CLEAN + (1.0 - wrong) * LITERAL_SHARE_PER_OCCURRENCE
         return bernoulli_evidence(self.literal, restored, fixed, anew)
 
+    def chooses_anew(self, prior: float = PER_OCCURRENCE_PRIOR) -> float:
+        """P(the spinner chooses anew at every occurrence) from ``prior`` and this evidence."""
+        return posterior(prior, self.per_occurrence_evidence())
+
     def capital_evidence(self) -> float:
         """The log likelihood ratio of a spinner that spins capitalised words against one
         that leaves them alone."""
         return bernoulli_evidence(self.capitalised, self.restored, CAPITAL_SHARE_LEFT, CAPITAL_SHARE_SPUN)
 
-    def evidence(self) -> tuple[float, float]:
-        """Both log likelihood ratios (per-occurrence, capitalised) to HABIT_DIGITS decimals:
-        what a crawl or a profile keeps of the document (a histogram, not a list)."""
-        return (round(self.per_occurrence_evidence(), HABIT_DIGITS),
-                round(self.capital_evidence(), HABIT_DIGITS))
+    def tally(self, per_occurrence: Counter, capitalised: Counter) -> None:
+        """Count this document into histograms of both log likelihood ratios (to HABIT_DIGITS
+        decimals): what a crawl or a profile keeps of its documents (``crawl_habits``)."""
+        per_occurrence[round(self.per_occurrence_evidence(), HABIT_DIGITS)] += 1
+        capitalised[round(self.capital_evidence(), HABIT_DIGITS)] += 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,8 +356,13 @@ def posterior(prior: float, evidence: float) -> float:
 def literal_log10(first: FirstPass, prior: float = PER_OCCURRENCE_PRIOR) -> float:
     """LITERAL_LOG10 for a document with this first pass, weighed by the posterior that its
     spinner keeps one replacement per word (``prior``: before the document's evidence)."""
-    per_occurrence = posterior(prior, first.per_occurrence_evidence())
-    return math.log10((1.0 - per_occurrence) * 10**LITERAL_LOG10 + per_occurrence)
+    return literal_weighed(first.chooses_anew(prior))
+
+
+def literal_weighed(chooses_anew: float) -> float:
+    """LITERAL_LOG10 where the spinner chooses anew at every occurrence with this probability
+    (then an original used as it stands is no sign)."""
+    return math.log10((1.0 - chooses_anew) * 10**LITERAL_LOG10 + chooses_anew)
 
 
 def capital_factor(first: FirstPass, prior: float = CAPITALS_PRIOR) -> float:

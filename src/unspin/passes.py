@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Iterator, NamedTuple
 
 from unspin.candidates import (CAPITAL_FACTOR, LITERAL_LOG10, ChannelParams, FirstPass, Habits, ReadingTable,
-                               capital_factor, is_capitalised, lattice, literal_log10, posterior)
+                               capital_factor, is_capitalised, lattice, literal_weighed)
 from unspin.casing import eligible
 from unspin.decode import best_path, posteriors
 from unspin.evidence import Agreement, DocumentFacts, Evidence, document_facts, readings
@@ -127,9 +127,8 @@ def proposals(document, lm: LanguageModel, table: ReadingTable, settings,
     also = corpus.totals.keys() if corpus is not None else profile.also(document) if profile is not None else ()
     changed = changed_sites(decoded, lm, also)
     agreement = corpus if corpus is not None else Agreement.of(changed, facts.counts)
-    if corpus is None and facts.first_pass is not None:  # claims hold as far as one dictionary does
-        agreement.claim_weight = 1.0 - posterior((habits or Habits()).per_occurrence,
-                                                 facts.first_pass.per_occurrence_evidence())
+    if corpus is None and facts.chooses_anew is not None:  # claims hold as far as one dictionary does
+        agreement.claim_weight = 1.0 - facts.chooses_anew
     if profile is not None and corpus is None:
         # The profile speaks through the channel (the posteriors already carry it); its own
         # agreement sums on top counted it twice (bench/NOTES.md), so only the source is marked.
@@ -207,8 +206,9 @@ def decode(document: Document, lm: LanguageModel, table: ReadingTable, settings,
         habits = habits or Habits()
         hits, restored = literal_hits(pairs, facts.present)
         said = FirstPass(restored, hits, capitals, spinnable)
-        facts = dataclasses.replace(facts, first_pass=said)
-        literal = literal_log10(said, habits.per_occurrence)
+        anew = said.chooses_anew(habits.per_occurrence)
+        facts = dataclasses.replace(facts, first_pass=said, chooses_anew=anew)
+        literal = literal_weighed(anew)
         capital = capital_factor(said, habits.capitalised)
     params = ChannelParams(rate, settings.max_candidates, bonus, facts.present, literal, capital,
                            phrases=settings.phrases, profile=profile)

@@ -130,15 +130,14 @@ class Agreement:
         self.sites: Counter = Counter()  # observed -> occurrences read
         self.counts: Counter = Counter()  # word -> occurrences in the text(s)
         # the documents' first-pass evidence of their spinner's habits (log likelihood ratio ->
-        # documents, ``FirstPass.evidence``): what the crawl lends each of them (``habits``)
+        # documents, ``FirstPass.tally``): what the crawl lends each of them (``habits``)
         self.per_occurrence: Counter = Counter()
         self.capitalised: Counter = Counter()
         self._claims: dict | None = None
-        # does each original have one observed word (one spinner, one dictionary)?  Where the
-        # crawl's check says otherwise, claims are no evidence (``for_corpus_mode``)
-        self.one_word_per_original = True
-        # a document's own agreement: how likely its spinner keeps one replacement per word
-        # (its first pass says, ``candidates.FirstPass``); claims count for that much
+        # how far claims count (``claimed``): how likely each original has one observed word,
+        # as one spinner with one dictionary writes it; 0 for a crawl that writes originals
+        # many ways (``for_corpus_mode``), a document's odds of one dictionary for its own
+        # agreement (``passes.proposals``)
         self.claim_weight = 1.0
 
     @classmethod
@@ -151,9 +150,7 @@ class Agreement:
         """Gather the sites read in one document, its word counts and what its first pass
         said of its spinner's habits."""
         if first_pass is not None:
-            per_occurrence, capitalised = first_pass.evidence()
-            self.per_occurrence[per_occurrence] += 1
-            self.capitalised[capitalised] += 1
+            first_pass.tally(self.per_occurrence, self.capitalised)
         for site in changed:
             observed = site.observed
             self.sites[observed] += 1
@@ -202,7 +199,7 @@ class Agreement:
         if check.mode == "alone":
             return None, check
         several = copy.copy(self)
-        several.one_word_per_original = False
+        several.claim_weight = 0.0
         return several, check
 
     def occurrences(self, observed: str) -> int:
@@ -215,7 +212,7 @@ class Agreement:
         """How strongly another observed word claims the same original: a spinner writes
         each original one way, so two observed words rarely share one (0 where the crawl's
         check found it writes originals many ways)."""
-        if not self.one_word_per_original or not self.claim_weight:
+        if not self.claim_weight:
             return 0.0
         if self._claims is None:
             self._claims = {}

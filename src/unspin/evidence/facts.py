@@ -28,6 +28,7 @@ class DocumentFacts:
     lexicon: object
     tenses: tuple[int, int]  # past and present verb forms in the document
     first_pass: object = None  # what pass one said of the spinner's habits (candidates.FirstPass; None: no pass one)
+    chooses_anew: float | None = None  # P(its spinner chooses anew at every occurrence), from pass one and the prior
 
 
 def document_facts(document: Document, lexicon, lm: LanguageModel, rate: float, pairs: Counter,

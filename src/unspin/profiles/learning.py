@@ -77,7 +77,7 @@ class Observations:
     contexts: dict[str, list] = field(default_factory=dict)
     pages: int = 0
     words: int = 0
-    # the pages' first-pass evidence of the spinner's habits (candidates.FirstPass.evidence -> pages)
+    # the pages' first-pass evidence of the spinner's habits (candidates.FirstPass.tally: ratio -> pages)
     per_occurrence: Counter = field(default_factory=Counter)
     capitalised: Counter = field(default_factory=Counter)
 
@@ -119,9 +119,7 @@ def observe(documents: Iterable, lm, table, settings, profile: Profile | None = 
         count(document, found.counts, lexicon, heads, found.contexts)
         facts, decoded = decode(document, lm, table, settings, None, profile)
         if facts.first_pass is not None:
-            per_occurrence, capitalised = facts.first_pass.evidence()
-            found.per_occurrence[per_occurrence] += 1
-            found.capitalised[capitalised] += 1
+            facts.first_pass.tally(found.per_occurrence, found.capitalised)
         also = profile.also(document) if profile is not None else ()
         params = ChannelParams(facts.rate, settings.max_candidates, {})
         for site in changed_sites(decoded, lm, also):

@@ -409,7 +409,6 @@ class DocumentView:
         return round(word.count), {untitled(original): mass / word.count for original, mass in word.originals.items()}
 
 
-
 def habit_histograms(header: dict) -> tuple[Counter, Counter]:
     """The pages' habit evidence a profile header keeps (``habit_header``): two histograms of
     log likelihood ratio -> pages (empty for a profile learned before they were kept)."""
