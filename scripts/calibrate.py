@@ -50,8 +50,9 @@ from common import CORPUS, DATA, pages  # noqa: E402  (also puts src/ on the pat
 from unspin.calibration import FORMAT, fit_trees  # noqa: E402
 from unspin.data import CALIBRATION_HOLDOUT as HOLDOUT  # noqa: E402
 from unspin.data import read_manifest, sha256, update_manifest  # noqa: E402
+from unspin.edits import document_proposals  # noqa: E402
 from unspin.evidence import FEATURES, Evidence, features  # noqa: E402
-from unspin.passes import gather, proposals  # noqa: E402
+from unspin.passes import gather  # noqa: E402
 from unspin.registry import families  # noqa: E402
 from unspin.restorer import Restorer  # noqa: E402
 from unspin.simulate import spin  # noqa: E402
@@ -132,17 +133,20 @@ def labelled_readings(restorer: Restorer, lines: list[str], profile: str, rate: 
     family = FAMILIES[0] if profile == CLEAN else profile
     golds = [spin("\n".join(lines[start : start + LINES_PER_DOCUMENT]), profile=family,
                   seed=seed if mode == "document" else 0, rate=rate) for seed, start in enumerate(starts)]
-    corpus = None
-    if mode == "corpus":
-        corpus = gather((tokenize(gold.spun) for gold in golds), restorer.lm, restorer.table, restorer.settings)
+    corpus = habits = None
+    if mode == "corpus":  # as Restorer.restore_many(corpus=True): the crawl's check decides, its habits lent
+        gathered = gather((tokenize(gold.spun) for gold in golds), restorer.lm, restorer.table, restorer.settings)
+        (corpus, _check), habits = gathered.for_corpus_mode(), gathered.habits()
     for gold in golds:
         wanted = {(g.spun_start, g.spun_end): g.original.lower() for g in gold.edits}
-        for proposal in proposals(tokenize(gold.spun), restorer.lm, restorer.table, restorer.settings,
-                                  restorer.topics, corpus, neural=restorer.encoder(), profile=learned):
+        found, _use, _alone = document_proposals(tokenize(gold.spun), restorer.lm, restorer.table, restorer.settings,
+                                                 restorer.topics, corpus, restorer.encoder(), learned, habits)
+        for proposal in found:
             span = (proposal.tokens[proposal.begin].start, proposal.tokens[proposal.end - 1].end)
             for candidate, evidence in proposal.readings:
                 if evidence is not None:
                     yield evidence, wanted.get(span) == " ".join(candidate.words)
+
 
 
 def fitted_on(restorer: Restorer, out: Path, lines: int, sets: list[tuple[str, float, str]]) -> dict:

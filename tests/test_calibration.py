@@ -132,3 +132,32 @@ def test_calibration_fit_can_hold_features_neutral():
     assert module.neutral_features("") == frozenset()
     with pytest.raises(SystemExit):
         module.neutral_features("relation_nonesuch")
+
+
+def _calibrate_script():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "calibrate.py"
+    spec = importlib.util.spec_from_file_location("calibrate_script", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("mode", ["document", "corpus", "profile", "mismatched"])
+def test_calibration_dump_reads_every_mode_as_restoring_does(real_restorer, monkeypatch, mode):
+    """scripts/calibrate.py dump decodes each set as restoring would (``edits.document_proposals``:
+    a profile's view of the document and its habits; corpus mode after the crawl's check):
+    every mode yields labelled evidence (the profile sets once failed on a bare profile)."""
+    from unspin.evidence import Evidence
+    from unspin.profiles import Profile, Word
+
+    module = _calibrate_script()
+    profile = Profile({"successful": Word(40.0, 0.0, {("in",): 40.0}), "volition": Word(30.0, 0.0, {("will",): 30.0})},
+                      {"name": "site-q"})
+    monkeypatch.setattr(module, "learned_profile", lambda *args, **kwargs: profile)
+    lines = ["The soldiers will be home in two weeks, the minister said on Monday.",
+             "Their families will be told in writing if they are caught alive."] * 6
+    found = list(module.labelled_readings(real_restorer, lines, "wordnet", 0.25, mode))
+    assert found and all(isinstance(evidence, Evidence) and isinstance(right, bool) for evidence, right in found)

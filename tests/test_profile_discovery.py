@@ -81,6 +81,31 @@ def test_discovered_reading_is_proposed_and_restored(tiny_restorer):
 
 
 
+def test_discovery_with_workers_pairs_as_one_process_does(observed, lm):
+    """``unspin learn --workers N`` scores the fits in context in N processes first
+    (``scored_fits``): the same fits, so the same pairings and profile."""
+    from unspin.profiles.discovery import fits_of, scored_fits
+
+    alone = discover(profile_of(observed), observed.contexts, observed.words, lm, FREQUENCIES)
+    shared = discover(profile_of(observed), observed.contexts, observed.words, lm, FREQUENCIES, workers=2)
+    assert shared[1] == alone[1] and shared[0].words == alone[0].words
+    jobs = [(word, ["will", "be", "told"], observed.contexts[word]) for word in ("quixotic", "families", "soldiers")]
+    assert scored_fits(jobs, lm, 2) == fits_of(jobs, lm)
+    assert "" not in scored_fits(jobs, lm, 2)["quixotic"]  # LM states stay where they were scored
+
+
+def test_discovery_scores_here_what_a_worker_cannot(observed, lm):
+    """An LM that cannot travel to another process: this process scores the worker's part."""
+    from unspin.profiles.discovery import fits_of, scored_fits
+
+    class Local(ArpaModel):  # defined in a function: cannot be pickled
+        pass
+
+    local = Local(TINY / "lm.arpa")
+    jobs = [(word, ["will", "be"], observed.contexts[word]) for word in ("quixotic", "families", "soldiers")]
+    assert scored_fits(jobs, local, 2) == fits_of(jobs, lm)
+
+
 def test_discovery_leaves_the_words_of_a_multi_word_replacement_to_the_lattice():
     # "angiotensin converting enzyme" for "one": each word is over-used, always beside the next
     phrase = [(("had",), ("converting", "enzyme", "dog"))] * 8 + [(("the",), ("converting", "enzyme", "."))] * 4

@@ -21,7 +21,7 @@ from unspin.signature import without_corpus
 from unspin.surface import LOWER_INSIDE, article_edits, match_case, reason, starts_sentence
 from unspin.tokenize import is_word, tokenize
 from unspin.topics import Topics
-from unspin.types import Alternative, Edit, Restoration, apply_edits
+from unspin.types import Alternative, Edit, ProfileUse, Restoration, apply_edits
 
 # Spinners change runs of adjacent words, and a reader sees a run repaired in part as still
 # broken: an edit that touches a kept edit (nothing but spaces and punctuation between them,
@@ -40,14 +40,9 @@ def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, si
     words = sum(1 for t in document.tokens if is_word(t.text))
     if not looks_english(document):
         return Restoration(text, text, (), 0.0, signature)
-    view, use = fitting_view(profile, document, lm, table, settings) if profile is not None else (None, None)
-    if view is not None and habits is None:
-        habits = profile.habits  # the spinner's habits, as its pages said them
-    if view is not None and corpus is not None and profile.seasoned:
-        # a seasoned profile reads the documents it fits better alone than with the batch's agreement
-        corpus = None
+    found, use, alone = document_proposals(document, lm, table, settings, topics, corpus, neural, profile, habits)
+    if alone:
         signature = without_corpus(signature)
-    found = list(proposals(document, lm, table, settings, topics, corpus, neural=neural, profile=view, habits=habits))
     scores = iter(calibration.confidences([e for p in found for _c, e in p.readings if e is not None]))
     chosen: list[Edit] = []
     for proposal in found:
@@ -61,6 +56,25 @@ def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, si
     restored = apply_edits(text, edits)
     evidence = sum(site_evidence(proposal.keep) for proposal in found)
     return Restoration(text, restored, tuple(edits), spun_score(evidence, words), signature, evidence, use)
+
+
+def document_proposals(document, lm: LanguageModel, table: ReadingTable, settings, topics: Topics | None = None,
+                       corpus: Agreement | None = None, neural=None, profile=None, habits=None
+                       ) -> tuple[list[Proposal], ProfileUse | None, bool]:
+    """The document's proposals as restoring weighs them (scripts/calibrate.py dumps these
+    too, so that the trees are fitted on what they will read): with a profile, its view of the
+    document (``passes.fitting_view``; none where the document does not fit it), the habits
+    its pages said where the caller lends none, and a seasoned profile reading the documents
+    it fits without the crawl's agreement.  Returns the proposals, the profile's verdict, and
+    whether the crawl's agreement was left out."""
+    view, use = fitting_view(profile, document, lm, table, settings) if profile is not None else (None, None)
+    if view is not None and habits is None:
+        habits = profile.habits  # the spinner's habits, as its pages said them
+    alone = view is not None and corpus is not None and profile.seasoned
+    if alone:  # a seasoned profile reads the documents it fits better alone than with the batch's agreement
+        corpus = None
+    found = list(proposals(document, lm, table, settings, topics, corpus, neural=neural, profile=view, habits=habits))
+    return found, use, alone
 
 
 def kept_edits(text: str, edits: list[Edit], threshold: float) -> list[Edit]:

@@ -331,7 +331,7 @@ class Restorer:
                 from unspin.batch import observe_parallel
 
                 observations = observe_parallel(texts, workers, observer.spec())
-            profile, changes = settle(observations, prior, self.lm, self.frequencies, **options)
+            profile, changes = settle(observations, prior, self.lm, self.frequencies, workers=workers, **options)
             decoder = profile
         profile.header = header(self, observations, changes, time.perf_counter() - began, prior, name)
         return profile

@@ -73,7 +73,8 @@ def learn_pages(inputs, restorer, engine: str = "local", workers: int = 1, model
         if observations is None:
             raise UnspinError("E030", "no readable documents in " + ", ".join(map(str, inputs)))
         profile, changes = settle(observations, update, restorer.lm, restorer.frequencies, iterations or ITERATIONS,
-                                  TOLERANCE if tolerance is None else tolerance, report)
+                                  TOLERANCE if tolerance is None else tolerance, report,
+                                  workers if engine == "local" else 1)
         decoder = profile
     profile.header = header(restorer, observations, changes, time.perf_counter() - began, update, name)
     return profile

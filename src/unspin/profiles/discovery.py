@@ -65,12 +65,14 @@ MIN_MASS = 1e-3  # a reading scaled down under this many occurrences is dropped
 ROUNDS = 3
 
 
-def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, frequencies: Mapping[str, int]
-             ) -> tuple[Profile, list[tuple[str, str, float, float]]]:
+def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, frequencies: Mapping[str, int],
+             workers: int = 1) -> tuple[Profile, list[tuple[str, str, float, float]]]:
     """The profile with a reading added for each over-used word paired with a missing one,
     and the pairings (over-used, missing, mass, mean gain).  ``contexts``: word -> [(left
     words, right words)] from the pages; ``words``: how many words the pages have;
-    ``frequencies``: the corpus counts (no pairing without them)."""
+    ``frequencies``: the corpus counts (no pairing without them); ``workers``: processes
+    that score the words' fits in context before the rounds (``scored_fits``; the same
+    pairings as one)."""
     total = sum(frequencies.values())
     if not frequencies or total <= 0 or words <= 0:
         return profile, []
@@ -107,21 +109,31 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
     waiting = [(excess, text) for excess, text in sorted(overused, reverse=True)
                if " " in text or not in_a_phrase(contexts[text], strange)]
     low, high = SHORTFALL
+
+    def rivals(text: str, excess: float, taken: set[str]) -> list[str]:
+        return [other for other, short in shortfall.items()
+                if low * excess <= short <= high * excess and other != text and other not in taken]
+
+    def readings_of(text: str) -> list[str]:
+        return [words[0] for words in profile.known(text)[:HELD] if len(words) == 1] + part_readings(text, profile)
+
     last: dict[str, list[str]] = {}  # the missing words each unpaired word was tried against
-    fits: dict[str, dict] = {}  # each word's fit in its contexts, kept for the next rounds
+    # each word's fit in its contexts, kept for the next rounds; with workers, scored first for
+    # every word the first round can try (shortfalls only shrink: later rounds try fewer)
+    fits: dict[str, dict] = {}
+    if workers > 1:
+        fits = scored_fits([(text, rivals(text, excess, set()) + readings_of(text), contexts[text])
+                            for excess, text in waiting], lm, workers)
     for _round in range(ROUNDS):
         taken = {other for _text, other, _mass, _gain in pairings}
         left = []
         for excess, text in waiting:
-            tried = [other for other, short in shortfall.items()
-                     if low * excess <= short <= high * excess and other != text and other not in taken]
+            tried = rivals(text, excess, taken)
             if last.get(text) == tried:  # the same rivals as last time: the same verdict
                 left.append((excess, text))
                 continue
             last[text] = tried
-            readings = [words[0] for words in profile.known(text)[:HELD] if len(words) == 1]
-            readings += part_readings(text, profile)
-            best = best_in_context(text, tried, contexts[text], lm, readings, fits.setdefault(text, {}))
+            best = best_in_context(text, tried, contexts[text], lm, readings_of(text), fits.setdefault(text, {}))
             if best is None:
                 left.append((excess, text))
                 continue
@@ -182,6 +194,49 @@ def fit_of(text: str, other: str, contexts: list, lm, memo: dict) -> tuple[float
         gains = [window(lm, state, tuple(other.split(" ")), right) - mine for (state, right), mine in zip(prepared, own)]
         memo[other] = (sum(gains) / len(gains), sum(g > 0 for g in gains) / len(gains))
     return memo[other]
+
+
+def fits_of(jobs: list[tuple[str, list[str], list]], lm) -> dict[str, dict]:
+    """Each job's (word, words tried, its contexts) fits (``fit_of``), without the LM states
+    (they stay in the process that scored them)."""
+    found = {}
+    for text, others, held in jobs:
+        memo: dict = {}
+        for other in others:
+            fit_of(text, other, held, lm, memo)
+        memo.pop("", None)
+        found[text] = memo
+    return found
+
+
+def scored_fits(jobs: list[tuple[str, list[str], list]], lm, workers: int) -> dict[str, dict]:
+    """``fits_of`` shared among ``workers`` processes: this one and workers - 1 spawned ones
+    (each with its own view of the memory-mapped LM), the jobs split by their count of LM
+    windows.  A failed helper process leaves its part to this one: the fits are the same."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    parts: list[list] = [[] for _ in range(workers)]
+    load = [0] * workers
+    for job in sorted(jobs, key=lambda job: -(len(job[1]) + 1) * len(job[2])):
+        lightest = load.index(min(load))
+        parts[lightest].append(job)
+        load[lightest] += (len(job[1]) + 1) * len(job[2])
+    mine, theirs = parts[0], [part for part in parts[1:] if part]
+    if not theirs:
+        return fits_of(mine, lm)
+    executor = ProcessPoolExecutor(len(theirs), mp_context=multiprocessing.get_context("spawn"))
+    try:
+        futures = [(part, executor.submit(fits_of, part, lm)) for part in theirs]
+        found = fits_of(mine, lm)
+        for part, future in futures:
+            try:
+                found.update(future.result())
+            except Exception:  # noqa: BLE001 - the helper's part is scored here instead
+                found.update(fits_of(part, lm))
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
+    return found
 
 
 def part_readings(text: str, profile: Profile) -> list[str]:

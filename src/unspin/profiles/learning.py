@@ -393,13 +393,14 @@ class SiteArrays:
 
 
 def settle(observations: Observations, prior: Profile | None, lm, frequencies, iterations: int = ITERATIONS,
-           tolerance: float = TOLERANCE, report: Callable[[int, float], None] | None = None
+           tolerance: float = TOLERANCE, report: Callable[[int, float], None] | None = None, workers: int = 1
            ) -> tuple[Profile, list[float]]:
     """EM (``estimate``), then the readings no channel holds (``discovery.discover``, over
-    the words of these pages and of ``prior``'s)."""
+    the words of these pages and of ``prior``'s, its LM scoring shared by ``workers``
+    processes)."""
     profile, changes = estimate(observations, prior, iterations, tolerance, report)
     words = observations.words + (int(prior.header.get("words", 0)) if prior is not None else 0)
-    profile, _pairings = discover(profile, observations.contexts, words, lm, frequencies)
+    profile, _pairings = discover(profile, observations.contexts, words, lm, frequencies, workers)
     return profile, changes
 
 
