@@ -148,7 +148,6 @@ def labelled_readings(restorer: Restorer, lines: list[str], profile: str, rate: 
                     yield evidence, wanted.get(span) == " ".join(candidate.words)
 
 
-
 def fitted_on(restorer: Restorer, out: Path, lines: int, sets: list[tuple[str, float, str]]) -> dict:
     """What the trees are fitted on (calibration.json's ``fitted_on``, also in the manifest):
     the families and sets, the decoder settings, the LM that decoded them and the shipped LM

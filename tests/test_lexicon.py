@@ -186,16 +186,16 @@ def test_lexicon_a_plural_first_word_is_a_head_only_before_a_preposition():
     (1, 2, 100, -1.6, -1.2),  # two restorations in a long text, likely wrong ones, say little
 ])
 def test_lexicon_the_literal_penalty_follows_the_documents_spinner(hits, restored, spinnable, at_least, at_most):
-    from unspin.candidates import LITERAL_LOG10, FirstPass, literal_log10
+    from unspin.candidates import LITERAL_LOG10, FirstPass, literal_weighed
 
-    value = literal_log10(FirstPass(restored, hits, 0, spinnable))
+    value = literal_weighed(FirstPass(restored, hits, 0, spinnable).chooses_anew())
     assert LITERAL_LOG10 <= at_least <= value <= at_most <= 0.0
 
 
 def test_lexicon_the_literal_penalty_weakens_with_each_hit():
-    from unspin.candidates import FirstPass, literal_log10
+    from unspin.candidates import FirstPass, literal_weighed
 
-    values = [literal_log10(FirstPass(20, hits, 0, 150)) for hits in range(0, 8)]
+    values = [literal_weighed(FirstPass(20, hits, 0, 150).chooses_anew()) for hits in range(0, 8)]
     assert values == sorted(values) and values[-1] - values[0] > 1.5
 
 
@@ -213,18 +213,18 @@ def test_lexicon_capitalised_words_are_read_as_spun_where_the_first_pass_finds_m
 
 
 def test_lexicon_habit_posterior_is_bayes_over_bernoulli_draws():
-    from unspin.candidates import habit_posterior
+    from unspin.candidates import bernoulli_evidence, posterior
 
-    assert habit_posterior(0, 0, 0.1, 0.3, 0.2) == pytest.approx(0.2)
+    assert posterior(0.2, bernoulli_evidence(0, 0, 0.1, 0.3)) == pytest.approx(0.2)
     # one hit: odds x 3; one miss: odds x 0.7 / 0.9
-    assert habit_posterior(1, 2, 0.1, 0.3, 0.5) == pytest.approx(1 / (1 + 1 / (3 * 0.7 / 0.9)))
+    assert posterior(0.5, bernoulli_evidence(1, 2, 0.1, 0.3)) == pytest.approx(1 / (1 + 1 / (3 * 0.7 / 0.9)))
 
 
 def test_lexicon_a_crawl_lends_its_documents_the_share_that_has_a_habit():
     from collections import Counter
 
     from unspin.candidates import (CAPITALS_PRIOR, CRAWL_CEILING, PER_OCCURRENCE_PRIOR, FirstPass, Habits,
-                                   crawl_habits, literal_log10)
+                                   crawl_habits, literal_weighed)
 
     anew = FirstPass(10, 3, 0, 80)  # a short document: 3 of 10 restorations to words it also uses
     one = FirstPass(10, 0, 0, 80)
@@ -242,5 +242,5 @@ def test_lexicon_a_crawl_lends_its_documents_the_share_that_has_a_habit():
                      round(FirstPass(40, 1, 0, 300).per_occurrence_evidence(), 2): 70})
     assert 0.2 < crawl_habits(mixed, Counter()).per_occurrence < 0.4
     # the document's own evidence still speaks: the crawl's prior weakens the penalty
-    assert literal_log10(anew, lent.per_occurrence) > literal_log10(anew)
-    assert literal_log10(strong) > literal_log10(one, lent.per_occurrence) - 1.0
+    assert literal_weighed(anew.chooses_anew(lent.per_occurrence)) > literal_weighed(anew.chooses_anew())
+    assert literal_weighed(strong.chooses_anew()) > literal_weighed(one.chooses_anew(lent.per_occurrence)) - 1.0

@@ -51,7 +51,7 @@ CAPITALS_PRIOR = 0.02  # as PER_OCCURRENCE_PRIOR: the common kind unless the doc
 # A spinner that keeps one replacement per word spins every occurrence of it: an original
 # that the document still uses as it stands elsewhere was probably not spun here.  A spinner
 # that chooses anew at every occurrence leaves the original beside its replacements, so the
-# penalty is weighed by how likely the document's spinner is the first kind (``literal_log10``).
+# penalty is weighed by how likely the document's spinner is the first kind (``literal_weighed``).
 LITERAL_LOG10 = -2.0
 # Share of a first pass's right restorations whose original the document also uses as it
 # stands: with a spinner of one replacement per word, and with one that chooses anew at every
@@ -277,13 +277,6 @@ class ReadingTable:
         return tuple(ranked[: self.max_readings])
 
 
-def habit_posterior(hits: int, draws: int, share_without: float, share_with: float, prior: float) -> float:
-    """P(the document's spinner has a habit) after ``draws`` first-pass restorations, ``hits``
-    of them of the kind the habit makes common: each a Bernoulli draw, ``share_with`` with the
-    habit and ``share_without`` without it; ``prior`` before them."""
-    return posterior(prior, bernoulli_evidence(hits, draws, share_without, share_with))
-
-
 @dataclass(frozen=True, slots=True)
 class FirstPass:
     """What a document's first pass says of its spinner's habits: of its ``spinnable`` words
@@ -351,12 +344,6 @@ def posterior(prior: float, evidence: float) -> float:
     """P(habit) from its prior and a log likelihood ratio."""
     log_odds = math.log(prior / (1.0 - prior)) + evidence
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, log_odds))))
-
-
-def literal_log10(first: FirstPass, prior: float = PER_OCCURRENCE_PRIOR) -> float:
-    """LITERAL_LOG10 for a document with this first pass, weighed by the posterior that its
-    spinner keeps one replacement per word (``prior``: before the document's evidence)."""
-    return literal_weighed(first.chooses_anew(prior))
 
 
 def literal_weighed(chooses_anew: float) -> float:
