@@ -106,6 +106,55 @@ def test_discovery_scores_here_what_a_worker_cannot(observed, lm):
     assert scored_fits(jobs, local, 2) == fits_of(jobs, lm)
 
 
+def test_discovery_scores_on_the_helpers_it_is_given(observed, lm):
+    """Learning's own workers score the others' parts (``helpers``): the same fits; a helper
+    that cannot take its part, or fails on it, leaves it to this process."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from unspin.profiles.discovery import fits_of, scored_fits
+
+    jobs = [(word, ["will", "be", "told"], observed.contexts[word]) for word in ("quixotic", "families", "soldiers")]
+    sent = []
+
+    def broken(part):
+        raise RuntimeError("the pool is gone")
+
+    with ThreadPoolExecutor(2) as pool:
+        def helper(part):
+            sent.append(part)
+            return pool.submit(fits_of, part, lm)
+
+        def failing(part):
+            return pool.submit(broken, part)
+
+        assert scored_fits(jobs, lm, 3, helper) == fits_of(jobs, lm)
+        assert len(sent) == 2 and sorted(job[0] for part in sent for job in part) == ["families", "soldiers"]
+        assert scored_fits(jobs, lm, 3, broken) == fits_of(jobs, lm)
+        assert scored_fits(jobs, lm, 3, failing) == fits_of(jobs, lm)
+
+
+def test_discovery_scores_on_the_learning_pool(observed, lm):
+    """The pool that observed the pages (``batch.spec_pool``, as ``Restorer.learn`` keeps it)
+    scores discovery's fits with its workers' own LM; and a ``LocalEngine`` lends its workers
+    only while ``kept``, past the pages it observed."""
+    from unspin.batch import LocalEngine, fits_helper, observe_parallel, spec_pool
+    from unspin.batchio import Item, Shard
+    from unspin.profiles.discovery import fits_of, scored_fits
+
+    restorer = Restorer(TINY, lm=lm)
+    jobs = [(word, ["will", "be", "told"], observed.contexts[word]) for word in ("quixotic", "families", "soldiers")]
+    with spec_pool(2, restorer.spec()) as pool:
+        seen = observe_parallel(PAGES, 2, None, pool)
+        assert seen.words == restorer.observe(PAGES).words
+        assert scored_fits(jobs, lm, 2, fits_helper(pool)) == fits_of(jobs, lm)
+    engine = LocalEngine(2, model=str(TINY))
+    assert engine.helpers() is None
+    with engine.kept():
+        assert engine.observe(iter([Shard("pages", "jsonl", None, [Item(0, page) for page in PAGES[:6]])])).words > 0
+        assert engine.helpers()(jobs).result() == fits_of(jobs, Restorer(TINY).lm)  # as the workers load it
+    assert engine.helpers() is None
+
+
 def test_discovery_leaves_the_words_of_a_multi_word_replacement_to_the_lattice():
     # "angiotensin converting enzyme" for "one": each word is over-used, always beside the next
     phrase = [(("had",), ("converting", "enzyme", "dog"))] * 8 + [(("the",), ("converting", "enzyme", "."))] * 4

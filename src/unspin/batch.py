@@ -24,6 +24,7 @@ unset to use the model bundled with the installed package.
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import logging
 import os
@@ -32,6 +33,7 @@ import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -77,6 +79,7 @@ def _init_worker(factory: str, model: str | None, settings: dict, corpus=None, p
     global _worker_restorer
     if parent is not None:
         tie_to_parent(parent)  # a killed driver leaves no worker behind
+    exit_without_freeing()
     _worker_restorer = make_restorer(factory, model, settings)
     if corpus is not None or habits is not None:
         _worker_restorer = _worker_restorer.with_corpus(corpus, habits)
@@ -84,8 +87,23 @@ def _init_worker(factory: str, model: str | None, settings: dict, corpus=None, p
         _worker_restorer = _worker_restorer.with_profile(profile)
 
 
+def exit_without_freeing() -> None:
+    """End this worker process, once the pool lets it go, without freeing its tables one
+    object at a time (seconds of CPU that the caller's next step, or its own exit, would wait
+    for).  Its results have been sent by then: the pool's result queue writes as it is given
+    them, and ``multiprocessing`` has run its exit functions before interpreter shutdown's."""
+    atexit.register(os._exit, 0)
+
+
 def _work(texts: list[str], as_dict: bool) -> list:
     return restore_texts(_worker_restorer, texts, as_dict)
+
+
+def _fits_work(jobs: list) -> dict:
+    """Learning's discovery, scored on a worker that observed the pages (``LocalEngine.kept``)."""
+    from unspin.profiles.discovery import fits_of
+
+    return fits_of(jobs, _worker_restorer.lm)
 
 
 def _collect_work(method: str, texts: list[str]):
@@ -133,6 +151,16 @@ class Engine:
         """Learning a profile: what every document says (profiles.learning.observe), merged."""
         return self.collect(stream, "observe", progress)
 
+    def kept(self):
+        """A context in which the engine's workers outlive one call (``LocalEngine``); here,
+        nothing to keep."""
+        return nullcontext(self)
+
+    def helpers(self):
+        """``submit(jobs) -> Future`` that scores discovery's fits (``discovery.fits_of``) on
+        a worker kept by ``kept``; None where there is none."""
+        return None
+
     def collect(self, stream: Iterator[Shard], method: str, progress=None):
         """``restorer.<method>(texts)`` over every readable document, the parts merged in
         input order; ``progress(documents)`` is called as parts come back."""
@@ -156,6 +184,30 @@ def _restorer_of(engine: Engine):
 class LocalEngine(Engine):
     """A process pool (spawned, one model per process); ``workers == 1`` runs in-process."""
 
+    _held: ProcessPoolExecutor | None = None  # the pool ``kept`` holds across calls
+
+    @contextmanager
+    def kept(self):
+        """Keep one pool of workers across calls: learning observes the pages, then scores
+        discovery's fits on the same workers (``helpers``) instead of starting new processes,
+        each of which loads the model again."""
+        if self.workers <= 1 or self._held is not None:
+            yield self
+            return
+        self._held = self._executor()
+        try:
+            yield self
+        except BaseException:
+            _stop(self._held)
+            self._held.shutdown(wait=True, cancel_futures=True)
+            raise
+        finally:
+            executor, self._held = self._held, None
+        executor.shutdown(wait=False)
+
+    def helpers(self):
+        return None if self._held is None else fits_helper(self._held)
+
     def _parts(self, chunks: Iterator[list[str]], method: str) -> Iterator[tuple[int, object]]:
         """(documents, ``restorer.<method>(chunk)``) for each chunk, in order."""
         if self.workers <= 1:
@@ -163,7 +215,8 @@ class LocalEngine(Engine):
             for chunk in chunks:
                 yield len(chunk), getattr(restorer, method)(chunk)
             return
-        executor = self._executor()
+        held = self._held is not None
+        executor = self._held if held else self._executor()
         try:
             pending: deque = deque()
             chunks = iter(chunks)
@@ -178,12 +231,12 @@ class LocalEngine(Engine):
                 size, future = pending.popleft()
                 yield size, future.result()
         except BaseException:
-            _stop(executor)
-            executor.shutdown(wait=True, cancel_futures=True)
+            if not held:  # a kept pool is stopped by ``kept``
+                _stop(executor)
+                executor.shutdown(wait=True, cancel_futures=True)
             raise
-        # every part is back: the workers exit while the caller goes on (an exit that frees a
-        # worker's tables takes seconds, and learning's EM need not wait for it)
-        executor.shutdown(wait=False)
+        if not held:  # every part is back: the workers exit while the caller goes on
+            executor.shutdown(wait=False)
 
     def map_shards(self, stream: Iterator[Shard]) -> Iterator[tuple[Shard, list]]:
         if self.workers <= 1:
@@ -299,28 +352,47 @@ def _init_spec_worker(spec, parent: int | None = None) -> None:
     global _worker_restorer
     if parent is not None:
         tie_to_parent(parent)  # a killed caller leaves no worker behind
+    exit_without_freeing()
     _worker_restorer = spec.build()
 
 
-def observe_parallel(texts: list[str], workers: int, spec):
-    """``spec.build().observe(texts)`` in ``workers`` processes, the parts merged in order
-    (``Restorer.learn(texts, workers=N)``)."""
+@contextmanager
+def spec_pool(workers: int, spec):
+    """``workers`` spawned processes, each building its restorer once from ``spec``, for
+    several calls: ``Restorer.learn`` observes the texts in them (``observe_parallel``), then
+    scores discovery's fits there (``fits_helper``)."""
     import multiprocessing
 
-    size = max(1, min(CHUNK, len(texts) // (workers * 4) or 1))
-    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
-    merged = None
     executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_init_spec_worker, initargs=(spec, os.getpid()))
     try:
-        for part in executor.map(_collect_work, ["observe"] * len(chunks), chunks):
-            merged = part if merged is None else merged.merge(part)
+        yield executor
     except BaseException:
         _stop(executor)
         executor.shutdown(wait=True, cancel_futures=True)
         raise
-    executor.shutdown(wait=False)  # as LocalEngine._parts: EM need not wait for the workers' exit
+    executor.shutdown(wait=False)  # as LocalEngine._parts: the caller need not wait for the workers' exit
+
+
+def observe_parallel(texts: list[str], workers: int, spec, executor: ProcessPoolExecutor | None = None):
+    """``spec.build().observe(texts)`` in ``workers`` processes (``executor``, one of
+    ``spec_pool``, or a pool started for this call), the parts merged in order
+    (``Restorer.learn(texts, workers=N)``)."""
+    if executor is None:
+        with spec_pool(workers, spec) as started:
+            return observe_parallel(texts, workers, spec, started)
+    size = max(1, min(CHUNK, len(texts) // (workers * 4) or 1))
+    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    merged = None
+    for part in executor.map(_collect_work, ["observe"] * len(chunks), chunks):
+        merged = part if merged is None else merged.merge(part)
     return merged
+
+
+def fits_helper(executor: ProcessPoolExecutor):
+    """``submit(jobs) -> Future``: discovery's fits (``discovery.fits_of``) scored by one of the
+    pool's workers, with its own restorer's LM (``discovery.scored_fits``'s ``helpers``)."""
+    return lambda jobs: executor.submit(_fits_work, jobs)
 
 
 def restore_parallel(texts: list[str], workers: int, spec) -> list:

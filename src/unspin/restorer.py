@@ -327,11 +327,14 @@ class Restorer:
             observer = self.with_profile(decoder)
             if workers <= 1 or len(texts) <= 1:
                 observations = observer.observe(texts)
-            else:
-                from unspin.batch import observe_parallel
+                profile, changes = settle(observations, prior, self.lm, self.frequencies, **options)
+            else:  # the processes that observe the texts score discovery's fits too
+                from unspin.batch import fits_helper, observe_parallel, spec_pool
 
-                observations = observe_parallel(texts, workers, observer.spec())
-            profile, changes = settle(observations, prior, self.lm, self.frequencies, workers=workers, **options)
+                with spec_pool(workers, observer.spec()) as pool:
+                    observations = observe_parallel(texts, workers, None, pool)
+                    profile, changes = settle(observations, prior, self.lm, self.frequencies, workers=workers,
+                                              helpers=fits_helper(pool), **options)
             decoder = profile
         profile.header = header(self, observations, changes, time.perf_counter() - began, prior, name)
         return profile

@@ -11,6 +11,7 @@ Inputs are read as ``unspin batch`` reads them (.txt files or folders of them, .
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -59,22 +60,26 @@ def learn_pages(inputs, restorer, engine: str = "local", workers: int = 1, model
         if number == 0 and skipped is not None:
             stream = _noting_unreadable(stream, skipped)
         label = "learning" if rounds == 1 else f"learning, round {number + 1} of {rounds}"
-        with Bar(label, total, progress, unit="pages") as bar:
-            if workers <= 1 and engine == "local":  # in this process, with the restorer loaded here
-                observer = restorer.with_profile(decoder)
-                observations = None
-                for texts in _chunks(item.text for shard in stream for item in shard.items if item.error is None):
-                    part = observer.observe(texts)
-                    observations = part if observations is None else observations.merge(part)
-                    bar.advance(len(texts))
-            else:
-                runner = _engine(engine, workers, model, settings, address, decoder)
-                observations = runner.observe(stream, bar.advance)
-        if observations is None:
-            raise UnspinError("E030", "no readable documents in " + ", ".join(map(str, inputs)))
-        profile, changes = settle(observations, update, restorer.lm, restorer.frequencies, iterations or ITERATIONS,
-                                  TOLERANCE if tolerance is None else tolerance, report,
-                                  workers if engine == "local" else 1)
+        here = workers <= 1 and engine == "local"  # in this process, with the restorer loaded here
+        runner = None if here else _engine(engine, workers, model, settings, address, decoder)
+        # the pool that observed the pages scores discovery's fits too (LocalEngine.kept)
+        with runner.kept() if runner is not None else contextlib.nullcontext():
+            with Bar(label, total, progress, unit="pages") as bar:
+                if runner is None:
+                    observer = restorer.with_profile(decoder)
+                    observations = None
+                    for texts in _chunks(item.text for shard in stream for item in shard.items if item.error is None):
+                        part = observer.observe(texts)
+                        observations = part if observations is None else observations.merge(part)
+                        bar.advance(len(texts))
+                else:
+                    observations = runner.observe(stream, bar.advance)
+            if observations is None:
+                raise UnspinError("E030", "no readable documents in " + ", ".join(map(str, inputs)))
+            profile, changes = settle(observations, update, restorer.lm, restorer.frequencies,
+                                      iterations or ITERATIONS, TOLERANCE if tolerance is None else tolerance, report,
+                                      workers if engine == "local" else 1,
+                                      runner.helpers() if runner is not None else None)
         decoder = profile
     profile.header = header(restorer, observations, changes, time.perf_counter() - began, update, name)
     return profile

@@ -66,13 +66,13 @@ ROUNDS = 3
 
 
 def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, frequencies: Mapping[str, int],
-             workers: int = 1) -> tuple[Profile, list[tuple[str, str, float, float]]]:
+             workers: int = 1, helpers=None) -> tuple[Profile, list[tuple[str, str, float, float]]]:
     """The profile with a reading added for each over-used word paired with a missing one,
     and the pairings (over-used, missing, mass, mean gain).  ``contexts``: word -> [(left
     words, right words)] from the pages; ``words``: how many words the pages have;
     ``frequencies``: the corpus counts (no pairing without them); ``workers``: processes
     that score the words' fits in context before the rounds (``scored_fits``; the same
-    pairings as one)."""
+    pairings as one), on ``helpers`` where given (running workers with their own LM)."""
     total = sum(frequencies.values())
     if not frequencies or total <= 0 or words <= 0:
         return profile, []
@@ -123,7 +123,7 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
     fits: dict[str, dict] = {}
     if workers > 1:
         fits = scored_fits([(text, rivals(text, excess, set()) + readings_of(text), contexts[text])
-                            for excess, text in waiting], lm, workers)
+                            for excess, text in waiting], lm, workers, helpers)
     for _round in range(ROUNDS):
         taken = {other for _text, other, _mass, _gain in pairings}
         left = []
@@ -209,12 +209,12 @@ def fits_of(jobs: list[tuple[str, list[str], list]], lm) -> dict[str, dict]:
     return found
 
 
-def scored_fits(jobs: list[tuple[str, list[str], list]], lm, workers: int) -> dict[str, dict]:
-    """``fits_of`` shared among ``workers`` processes: this one and workers - 1 spawned ones
-    (each with its own view of the memory-mapped LM), the jobs split by their count of LM
-    windows.  A failed helper process leaves its part to this one: the fits are the same."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+def scored_fits(jobs: list[tuple[str, list[str], list]], lm, workers: int, helpers=None) -> dict[str, dict]:
+    """``fits_of`` shared among ``workers`` processes: this one and workers - 1 others, the
+    jobs split by their count of LM windows.  The others are ``helpers`` where given
+    (``submit(jobs) -> Future``: workers already running with the same LM, as learning's pool,
+    ``batch.LocalEngine.kept``), else spawned here (each with its own view of the
+    memory-mapped LM).  A failed helper leaves its part to this process: the fits are the same."""
 
     parts: list[list] = [[] for _ in range(workers)]
     load = [0] * workers
@@ -225,18 +225,43 @@ def scored_fits(jobs: list[tuple[str, list[str], list]], lm, workers: int) -> di
     mine, theirs = parts[0], [part for part in parts[1:] if part]
     if not theirs:
         return fits_of(mine, lm)
+    if helpers is not None:
+        return _gathered(mine, [(part, _submitted(helpers, part)) for part in theirs], lm)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     executor = ProcessPoolExecutor(len(theirs), mp_context=multiprocessing.get_context("spawn"))
     try:
-        futures = [(part, executor.submit(fits_of, part, lm)) for part in theirs]
-        found = fits_of(mine, lm)
-        for part, future in futures:
-            try:
-                found.update(future.result())
-            except Exception:  # noqa: BLE001 - the helper's part is scored here instead
-                found.update(fits_of(part, lm))
+        return _gathered(mine, [(part, executor.submit(fits_of, part, lm)) for part in theirs], lm)
     finally:
         executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _submitted(helpers, part: list):
+    """``helpers(part)``, or None where it could not be sent (its part is scored here)."""
+    try:
+        return helpers(part)
+    except Exception:  # noqa: BLE001 - a broken pool: this process scores the part
+        return None
+
+
+def _gathered(mine: list, futures: list, lm) -> dict[str, dict]:
+    """This process's part scored here while the others' are scored elsewhere; a part whose
+    helper failed (or was never sent) is scored here too."""
+    found = fits_of(mine, lm)
+    for part, future in futures:
+        got = _result(future)
+        found.update(fits_of(part, lm) if got is None else got)
     return found
+
+
+def _result(future) -> dict | None:
+    if future is None:
+        return None
+    try:
+        return future.result()
+    except Exception:  # noqa: BLE001 - a failed helper: its part is scored here instead
+        return None
 
 
 def part_readings(text: str, profile: Profile) -> list[str]:

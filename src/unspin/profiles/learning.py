@@ -393,14 +393,14 @@ class SiteArrays:
 
 
 def settle(observations: Observations, prior: Profile | None, lm, frequencies, iterations: int = ITERATIONS,
-           tolerance: float = TOLERANCE, report: Callable[[int, float], None] | None = None, workers: int = 1
-           ) -> tuple[Profile, list[float]]:
+           tolerance: float = TOLERANCE, report: Callable[[int, float], None] | None = None, workers: int = 1,
+           helpers=None) -> tuple[Profile, list[float]]:
     """EM (``estimate``), then the readings no channel holds (``discovery.discover``, over
     the words of these pages and of ``prior``'s, its LM scoring shared by ``workers``
-    processes)."""
+    processes: ``helpers``, the workers that observed the pages, where given)."""
     profile, changes = estimate(observations, prior, iterations, tolerance, report)
     words = observations.words + (int(prior.header.get("words", 0)) if prior is not None else 0)
-    profile, _pairings = discover(profile, observations.contexts, words, lm, frequencies, workers)
+    profile, _pairings = discover(profile, observations.contexts, words, lm, frequencies, workers, helpers)
     return profile, changes
 
 
