@@ -65,15 +65,8 @@ def learn_pages(inputs, restorer, engine: str = "local", workers: int = 1, model
         # the pool that observed the pages scores discovery's fits too (LocalEngine.kept)
         with runner.kept() if runner is not None else contextlib.nullcontext():
             with Bar(label, total, progress, unit="pages") as bar:
-                if runner is None:
-                    observer = restorer.with_profile(decoder)
-                    observations = None
-                    for texts in _chunks(item.text for shard in stream for item in shard.items if item.error is None):
-                        part = observer.observe(texts)
-                        observations = part if observations is None else observations.merge(part)
-                        bar.advance(len(texts))
-                else:
-                    observations = runner.observe(stream, bar.advance)
+                observations = (_observed_here(restorer.with_profile(decoder), stream, bar.advance) if runner is None
+                                else runner.observe(stream, bar.advance))
             if observations is None:
                 raise UnspinError("E030", "no readable documents in " + ", ".join(map(str, inputs)))
             profile, changes = settle(observations, update, restorer.lm, restorer.frequencies,
@@ -83,6 +76,17 @@ def learn_pages(inputs, restorer, engine: str = "local", workers: int = 1, model
         decoder = profile
     profile.header = header(restorer, observations, changes, time.perf_counter() - began, update, name)
     return profile
+
+
+def _observed_here(observer, stream, advance):
+    """``observer.observe`` over every readable document of ``stream``, in this process, the
+    parts merged (None where there is none)."""
+    observations = None
+    for texts in _chunks(item.text for shard in stream for item in shard.items if item.error is None):
+        part = observer.observe(texts)
+        observations = part if observations is None else observations.merge(part)
+        advance(len(texts))
+    return observations
 
 
 def _noting_unreadable(stream, skipped: list):

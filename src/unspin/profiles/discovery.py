@@ -71,8 +71,8 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
     and the pairings (over-used, missing, mass, mean gain).  ``contexts``: word -> [(left
     words, right words)] from the pages; ``words``: how many words the pages have;
     ``frequencies``: the corpus counts (no pairing without them); ``workers``: processes
-    that score the words' fits in context before the rounds (``scored_fits``; the same
-    pairings as one), on ``helpers`` where given (running workers with their own LM)."""
+    that score the words' fits in context before the rounds, this one and workers - 1
+    ``helpers`` (``scored_fits``; the same pairings as one)."""
     total = sum(frequencies.values())
     if not frequencies or total <= 0 or words <= 0:
         return profile, []
@@ -118,10 +118,10 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
         return [words[0] for words in profile.known(text)[:HELD] if len(words) == 1] + part_readings(text, profile)
 
     last: dict[str, list[str]] = {}  # the missing words each unpaired word was tried against
-    # each word's fit in its contexts, kept for the next rounds; with workers, scored first for
+    # each word's fit in its contexts, kept for the next rounds; with helpers, scored first for
     # every word the first round can try (shortfalls only shrink: later rounds try fewer)
     fits: dict[str, dict] = {}
-    if workers > 1:
+    if workers > 1 and helpers is not None:
         fits = scored_fits([(text, rivals(text, excess, set()) + readings_of(text), contexts[text])
                             for excess, text in waiting], lm, workers, helpers)
     for _round in range(ROUNDS):
@@ -210,52 +210,37 @@ def fits_of(jobs: list[tuple[str, list[str], list]], lm) -> dict[str, dict]:
 
 
 def scored_fits(jobs: list[tuple[str, list[str], list]], lm, workers: int, helpers=None) -> dict[str, dict]:
-    """``fits_of`` shared among ``workers`` processes: this one and workers - 1 others, the
-    jobs split by their count of LM windows.  The others are ``helpers`` where given
-    (``submit(jobs) -> Future``: workers already running with the same LM, as learning's pool,
-    ``batch.LocalEngine.kept``), else spawned here (each with its own view of the
-    memory-mapped LM).  A failed helper leaves its part to this process: the fits are the same."""
-
+    """``fits_of`` shared among ``workers`` processes: this one and workers - 1 ``helpers``
+    (``submit(jobs) -> Future``: workers already running with the same LM, learning's pool:
+    ``batch.LocalEngine.kept``, ``batch.spec_pool``), the jobs split by their count of LM
+    windows; without helpers, all here.  A helper that fails, or cannot take its part, leaves
+    it to this process: the fits are the same."""
+    if helpers is None or workers <= 1:
+        return fits_of(jobs, lm)
     parts: list[list] = [[] for _ in range(workers)]
     load = [0] * workers
     for job in sorted(jobs, key=lambda job: -(len(job[1]) + 1) * len(job[2])):
         lightest = load.index(min(load))
         parts[lightest].append(job)
         load[lightest] += (len(job[1]) + 1) * len(job[2])
-    mine, theirs = parts[0], [part for part in parts[1:] if part]
-    if not theirs:
-        return fits_of(mine, lm)
-    if helpers is not None:
-        return _gathered(mine, [(part, _submitted(helpers, part)) for part in theirs], lm)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    executor = ProcessPoolExecutor(len(theirs), mp_context=multiprocessing.get_context("spawn"))
-    try:
-        return _gathered(mine, [(part, executor.submit(fits_of, part, lm)) for part in theirs], lm)
-    finally:
-        executor.shutdown(wait=False, cancel_futures=True)
+    theirs = [(part, _submitted(helpers, part)) for part in parts[1:] if part]
+    found = fits_of(parts[0], lm)
+    for part, future in theirs:
+        got = _result(future)
+        found.update(fits_of(part, lm) if got is None else got)
+    return found
 
 
 def _submitted(helpers, part: list):
-    """``helpers(part)``, or None where it could not be sent (its part is scored here)."""
+    """``helpers(part)``, or None where it could not be sent (a broken pool)."""
     try:
         return helpers(part)
     except Exception:  # noqa: BLE001 - a broken pool: this process scores the part
         return None
 
 
-def _gathered(mine: list, futures: list, lm) -> dict[str, dict]:
-    """This process's part scored here while the others' are scored elsewhere; a part whose
-    helper failed (or was never sent) is scored here too."""
-    found = fits_of(mine, lm)
-    for part, future in futures:
-        got = _result(future)
-        found.update(fits_of(part, lm) if got is None else got)
-    return found
-
-
 def _result(future) -> dict | None:
+    """The helper's fits, or None where it failed or was never sent."""
     if future is None:
         return None
     try:
