@@ -206,6 +206,60 @@ def test_edits_write_words_in_lower_case_inside_a_sentence(text, words, inside, 
     assert write(words, _span(text), text, inside) == written
 
 
+def _capitals():
+    from unspin.surface import Capitals
+
+    return Capitals(frozenset({"Holocene epoch", "Department of State", "English hawthorn", "Mon"}),
+                    frozenset({"recent", "told", "tell", "may"}))
+
+
+@pytest.mark.parametrize("text, span, words, restored", [
+    ("Prices rose in Holocene epoch months.", "Holocene epoch", ("recent",), "recent"),  # a WordNet lemma's capitals
+    ("The minister Department of State the BBC.", "Department of State", ("told",), "told"),
+    ("Smith Department of State reporters.", "Department of State", ("told",), "told"),  # after a name too
+    ("Holocene epoch months were dry.", "Holocene epoch", ("recent",), "Recent"),  # a sentence begins with it
+    ("Shares fell on Mon in Tokyo.", "Mon", ("monday",), "Monday"),  # a word written with a capital: a name
+    ("It bloomed in English hawthorn last year.", "English hawthorn", ("may",), "may"),
+    ("Prices rose in Holocene Epoch months.", "Holocene Epoch", ("recent",), "Recent"),  # not the lemma's spelling
+])
+def test_edits_a_span_spelled_as_a_capitalised_lemma_is_the_spinners_capital(text, span, words, restored):
+    from unspin.edits import choose_edit
+    from unspin.passes import Proposal
+    from unspin.restorer import Settings
+    from unspin.types import Candidate
+
+    tokens = _span(text)
+    begin = next(i for i, t in enumerate(tokens) if text[t.start:].startswith(span))
+    end = next(i for i, t in enumerate(tokens) if t.end == text.index(span) + len(span)) + 1
+    proposal = Proposal(tokens, begin, end, 0.1, ())
+    reading = Candidate(words, "synonym", -2.0)
+    keep = Candidate(tuple(t.norm for t in tokens[begin:end]), "keep", -0.1)
+    edit = choose_edit(text, proposal, [(reading, 0.9), (keep, 0.1)], Settings(), _capitals())
+    assert (edit.spun, edit.restored) == (span, restored)
+    # without the table the span's capital is copied, as before
+    plain = choose_edit(text, proposal, [(reading, 0.9), (keep, 0.1)], Settings())
+    assert plain.restored == restored[:1].upper() + restored[1:]
+
+
+def test_edits_the_capitals_table_loads_and_refuses_another_version(tmp_path):
+    import gzip
+
+    from unspin.errors import UnspinError
+    from unspin.surface import CAPITALS_FILE, CAPITALS_FORMAT, Capitals
+
+    assert Capitals.load(tmp_path) is None  # a folder without one: the span's capitals, as before
+    with gzip.open(tmp_path / CAPITALS_FILE, "wt", encoding="utf-8") as sink:
+        sink.write(f"# {CAPITALS_FORMAT}\tkind\ttext\nlemma\tHolocene epoch\nlower\trecent\n")
+    table = Capitals.load(tmp_path)
+    assert table.own("Holocene epoch", ("recent",)) and not table.own("Holocene epoch", ("monday",))
+    assert not table.own("holocene epoch", ("recent",))
+    with gzip.open(tmp_path / CAPITALS_FILE, "wt", encoding="utf-8") as sink:
+        sink.write("# unspin.capitals/0\tkind\ttext\n")
+    with pytest.raises(UnspinError) as raised:
+        Capitals.load(tmp_path)
+    assert raised.value.code == "E021"
+
+
 @pytest.mark.parametrize("text, start, begins", [
     ("Robert Indiana 2019", 0, True), ("It fell. Robert Indiana", 9, True), ('He said: "Robert', 10, True),
     ("(Robert", 1, True), ("in 2019, Robert", 9, False), ("fighting Robert", 9, False),

@@ -65,6 +65,13 @@ def test_restorer_model_capitalised_spun_word_keeps_capital(real_restorer):
         assert edit.restored[:1].isupper() == edit.spun[:1].isupper()
 
 
+def test_restorer_model_a_wordnet_lemmas_capitals_are_not_the_originals(real_restorer):
+    # a spinner that leaves capitalised words alone but writes WordNet's lemmas as WordNet spells them
+    result = real_restorer.restore("Smith Department of State reporters that prices rose in Holocene epoch months.")
+    assert [(e.spun, e.restored) for e in result.edits] == [("Department of State", "told"), ("Holocene epoch", "recent")]
+    assert "capitals.tsv.gz+" in result.signature
+
+
 def test_restorer_model_reads_an_elided_synonym(real_restorer):
     result = real_restorer.restore("The trade deficit 'tween what the US spends and what it earns grew again.")
     assert [(e.spun, e.restored) for e in result.edits] == [("'tween", "between")]

@@ -18,7 +18,7 @@ from unspin.evidence import Agreement
 from unspin.lm import LanguageModel
 from unspin.passes import Proposal, fitting_view, looks_english, proposals
 from unspin.signature import without_corpus
-from unspin.surface import LOWER_INSIDE, article_edits, match_case, reason, starts_sentence
+from unspin.surface import LOWER_INSIDE, Capitals, article_edits, match_case, reason, starts_sentence
 from unspin.tokenize import is_word, tokenize
 from unspin.topics import Topics
 from unspin.types import Alternative, Edit, ProfileUse, Restoration, apply_edits
@@ -34,7 +34,8 @@ NEIGHBOUR_GAP = 0.2
 
 def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, signature: str,
                  calibration: Calibration | None = None, topics: Topics | None = None,
-                 corpus: Agreement | None = None, neural=None, profile=None, habits=None) -> Restoration:
+                 corpus: Agreement | None = None, neural=None, profile=None, habits=None,
+                 capitals: Capitals | None = None) -> Restoration:
     calibration = calibration or Calibration.identity()
     document = tokenize(text)
     words = sum(1 for t in document.tokens if is_word(t.text))
@@ -48,7 +49,7 @@ def restore_text(text: str, lm: LanguageModel, table: ReadingTable, settings, si
     for proposal in found:
         ranked = sorted(((candidate, proposal.keep if evidence is None else next(scores))
                          for candidate, evidence in proposal.readings), key=lambda item: -item[1])
-        edit = choose_edit(text, proposal, ranked, settings)
+        edit = choose_edit(text, proposal, ranked, settings, capitals)
         if edit is not None:
             chosen.append(edit)
     edits = kept_edits(text, chosen, settings.threshold)
@@ -113,7 +114,7 @@ def without_overlaps(edits: list[Edit]) -> list[Edit]:
     return kept
 
 
-def choose_edit(text: str, proposal: Proposal, ranked, settings) -> Edit | None:
+def choose_edit(text: str, proposal: Proposal, ranked, settings, capitals: Capitals | None = None) -> Edit | None:
     """The most confident reading that changes the text, with the others as alternatives.
 
     A multi-word reading that repeats the span's first or last words ("Brent early" ->
@@ -128,8 +129,14 @@ def choose_edit(text: str, proposal: Proposal, ranked, settings) -> Edit | None:
     first, last = tokens[begin], tokens[end - 1]
     spun = text[first.start : last.end]
     span = tokens[begin:end]
-    inside = not starts_sentence(text, first.start) and not in_a_name(text, tokens, begin)
-    restored = written(candidate.words[head : len(candidate.words) - tail], span, spun, inside)
+    opens = starts_sentence(text, first.start)
+    inside = not opens and not in_a_name(text, tokens, begin)
+
+    def own(words: tuple[str, ...]) -> bool:  # the span's capitals are its spinner's (surface.Capitals)
+        return not opens and capitals is not None and capitals.own(spun, words)  # after a name too ("Smith told")
+
+    words = candidate.words[head : len(candidate.words) - tail]
+    restored = written(words, span, spun, inside, own(words))
     if restored == spun:
         return None
     alternatives = []
@@ -138,7 +145,7 @@ def choose_edit(text: str, proposal: Proposal, ranked, settings) -> Edit | None:
             continue
         words = _inside(c.words, candidate.words, head, tail)
         if words is not None:
-            alternatives.append(Alternative(written(words, span, spun, inside), round(p, 4), c.relation))
+            alternatives.append(Alternative(written(words, span, spun, inside, own(words)), round(p, 4), c.relation))
     return Edit(first.start, last.end, spun, restored, round(confidence, 4), candidate.relation,
                 reason(spun, candidate), tuple(alternatives[: settings.alternatives]))
 
@@ -169,17 +176,23 @@ def _inside(words: tuple[str, ...], chosen: tuple[str, ...], head: int, tail: in
     return words[head : len(words) - tail] if same else None
 
 
-def written(words: tuple[str, ...], span, spun: str, inside: bool = False) -> str:
+def written(words: tuple[str, ...], span, spun: str, inside: bool = False, own_capitals: bool = False) -> str:
     """The reading as the text would write it.  A word the span already holds with capitals
     keeps the span's spelling ("Secretary"); the others take the case of the token they replace when
     the counts agree, else the first takes the first token's case and the rest are
     capitalised when a later spun word is ("game Society" -> "Club", "Union United states"
     -> "North America"), all upper case when the span is.  ``inside`` a sentence, a word of
     ``surface.LOWER_INSIDE`` is written in lower case whatever the span's capitals ("Robert
-    Indiana" -> "in", "World Health Organization" -> "who": the spinner's capitals)."""
+    Indiana" -> "in", "World Health Organization" -> "who": the spinner's capitals).
+    ``own_capitals``: the span's capitals are the spinner's (it leaves capitalised words alone,
+    so what it rewrote inside a sentence was in lower case): the reading is written as it
+    stands ("Holocene epoch" -> "recent", "Department of State" -> "told"), all-capital spans
+    aside."""
     texts = [t.text for t in span if is_word(t.text)] or [spun]
     if inside and len(words) == 1 and words[0] in LOWER_INSIDE:
         return words[0]
+    if own_capitals and not any(t.isupper() and len(t) > 1 for t in texts):
+        return " ".join(words)
     if len(words) == len(span) and len(span) > 1:
         out = [match_case(word, token.text) for word, token in zip(words, span)]
     elif len(texts) > 1 and all(t.isupper() and len(t) > 1 for t in texts):

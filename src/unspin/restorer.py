@@ -20,6 +20,7 @@ from unspin.lexicon import Lexicon
 from unspin.lm import LanguageModel
 from unspin.registry import channel_sources, scorers
 from unspin.signature import CALIBRATION_FILE, Signature, Stamp, describe
+from unspin.surface import Capitals
 from unspin.topics import Topics
 from unspin.types import Restoration
 
@@ -207,11 +208,18 @@ class Restorer:
         return Topics.load(self.folder)
 
     @functools.cached_property
+    def capitals(self) -> Capitals | None:
+        """When a span's capitals are its spinner's (``surface.Capitals``); None where the
+        folder has no capitals.tsv.gz (or the lexicon was given, not the folder's)."""
+        return Capitals.load(self.folder) if self._injected[1] is None else None
+
+    @functools.cached_property
     def _described(self) -> Signature:
         """The structured signature with this restorer's own settings (see ``describe``)."""
         lm_name = getattr(self.lm, "path", Path("lm")).name  # unlisted names get "unlisted"
         return describe(self.folder, self.lexicon.name, lm_name, self.lm.order,
-                        self.calibration.roots is not None, self.topics is not None, self.settings)
+                        self.calibration.roots is not None, self.topics is not None, self.settings,
+                        capitals=self.capitals is not None)
 
     def describe(self, settings: Settings | None = None, corpus: bool = False,
                  profile: "Profile | None" = None, habits: "Habits | None" = None) -> Signature:
@@ -248,7 +256,7 @@ class Restorer:
         signature = str(self.describe(settings, corpus=self.corpus is not None, profile=chosen, habits=self.habits))
         table = self._with_phrases(self.table) if settings.phrases else self.table
         return restore_text(text, self.lm, table, settings, signature, self._confidence(settings, chosen), self.topics,
-                            self.corpus, self.encoder(settings), chosen, self.habits)
+                            self.corpus, self.encoder(settings), chosen, self.habits, self.capitals)
 
     def chosen_profile(self, profile: "Profile | str | None" = None) -> "Profile | None":
         """The profile a restore uses: ``profile`` (a Profile or a name of ``profiles``), else

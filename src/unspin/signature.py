@@ -25,6 +25,7 @@ from pathlib import Path
 
 from unspin import __version__
 from unspin.data import checksum_prefix
+from unspin.surface import CAPITALS_FILE
 
 TOPIC_FILES = ("topics.npy", "topics.vocab")
 CALIBRATION_FILE = "calibration.json"
@@ -63,6 +64,7 @@ class Signature:
     profile: str | None = None  # restored with a spinner profile: its name+checksum prefix
     profile_model: Stamp | None = None  # the profile confidence model read with it (unspin.profiles.confidence)
     habits: tuple[float, float] | None = None  # the habit priors a crawl lent (per-occurrence, capitalised)
+    capitals: Stamp | None = None  # the table of spinners' own capitals (surface.Capitals), beside the lexicon
 
     def with_settings(self, settings, corpus: bool | None = None) -> "Signature":
         """The same model with the settings a call used (a ``Settings``) and its corpus mode."""
@@ -88,7 +90,8 @@ class Signature:
         return dataclasses.replace(self, phrases=tuple(Stamp.of(folder, name) for name in FILES))
 
     def __str__(self) -> str:
-        parts = [f"unspin:{self.version}", f"lexicon:{self.lexicon}", f"lm:{self.lm}+o{self.lm_order}",
+        lexicon = f"{self.lexicon},{self.capitals}" if self.capitals else str(self.lexicon)
+        parts = [f"unspin:{self.version}", f"lexicon:{lexicon}", f"lm:{self.lm}+o{self.lm_order}",
                  f"calibration:{self.calibration or 'none'}",
                  f"topics:{','.join(map(str, self.topics)) or 'none'}",
                  f"beam:{self.beam_size}", f"cand:{self.max_candidates}", f"threshold:{self.threshold}",
@@ -114,10 +117,11 @@ def without_corpus(signature: str) -> str:
 
 
 def describe(folder: Path, lexicon_name: str, lm_name: str, lm_order: int, calibrated: bool,
-             has_topics: bool, settings, corpus: bool = False) -> Signature:
+             has_topics: bool, settings, corpus: bool = False, capitals: bool = False) -> Signature:
     """The signature of a restorer reading ``folder`` (checksums from its manifest)."""
     return Signature(
         __version__, Stamp.of(folder, lexicon_name), Stamp.of(folder, lm_name), lm_order,
         Stamp.of(folder, CALIBRATION_FILE) if calibrated else None,
         tuple(Stamp.of(folder, name) for name in TOPIC_FILES) if has_topics else (),
-        settings.beam_size, settings.max_candidates, settings.threshold, settings.spin_rate, corpus)
+        settings.beam_size, settings.max_candidates, settings.threshold, settings.spin_rate, corpus,
+        capitals=Stamp.of(folder, CAPITALS_FILE) if capitals else None)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
+from dataclasses import dataclass
+from pathlib import Path
+
 from unspin import relations
+from unspin.errors import UnspinError
 from unspin.types import Candidate, Document, Edit
 
 # Words spelled with a vowel letter but read with a consonant sound, and the reverse.
@@ -22,6 +27,44 @@ do does did done have has had having would shall should can could might must it 
 him his she her hers we our ours they them their theirs who whom whose which what this these those there here not
 no some any each every all both either neither such""".split())
 SENTENCE_OPENERS = ".!?:\n\r\"'([{\u201c\u2018\u00ab"  # a capital right after one of them may be the position's
+CAPITALS_FILE = "capitals.tsv.gz"
+CAPITALS_FORMAT = "unspin.capitals/1"
+
+
+@dataclass(frozen=True)
+class Capitals:
+    """When a span's capitals are its spinner's, not the original's (scripts/build_capitals.py).
+
+    A WordNet spinner that leaves capitalised words alone writes WordNet's lemmas as WordNet
+    spells them ("Holocene epoch" for recent, "Department of State" for told): inside a
+    sentence, a span spelled exactly as such a lemma (``lemmas``) whose reading is made of
+    words written in lower case inside a sentence (``lower``: "recent", not "monday", which a
+    thesaurus spinner that rewrites names writes "Mon") is restored in lower case."""
+
+    lemmas: frozenset[str]
+    lower: frozenset[str]
+
+    @classmethod
+    def load(cls, folder: Path) -> "Capitals | None":
+        """The folder's table, or None where it has none.  E021 for a file of another version."""
+        path = Path(folder) / CAPITALS_FILE
+        if not path.exists():
+            return None
+        lemmas, lower = set(), set()
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            if not handle.readline().startswith(f"# {CAPITALS_FORMAT}\t"):
+                raise UnspinError("E021", f"{path} is not a capitals table of this version; "
+                                  "rebuild it with scripts/build_capitals.py")
+            for line in handle:
+                kind, _, text = line.rstrip("\n").partition("\t")
+                (lemmas if kind == "lemma" else lower).add(text)
+        return cls(frozenset(lemmas), frozenset(lower))
+
+    def own(self, spun: str, words: tuple[str, ...]) -> bool:
+        """Whether the capitals of ``spun`` (a span inside a sentence) are its spinner's, so
+        that the reading ``words`` is written in lower case."""
+        return spun in self.lemmas and all(word in self.lower for word in words)
+
 
 
 def starts_sentence(text: str, start: int) -> bool:
