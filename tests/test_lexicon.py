@@ -171,6 +171,24 @@ def test_lexicon_a_spun_noun_phrase_is_read_through_its_plural_head(observed, ba
     assert ("originals",) in {reading.words for reading in table.readings(observed)}
 
 
+@pytest.mark.parametrize("observed, original, reading", [
+    ("more middle", "central", ("more", "central")),  # no comparative of its own: the same word before it
+    ("most middle", "central", ("most", "central")),
+    ("more close", "closely", ("more", "closely")),
+    ("more extended", "long", ("longer",)),  # a comparative of its own: that form
+])
+def test_lexicon_a_comparative_written_with_more_keeps_more_before_its_original(observed, original, reading):
+    from unspin.candidates import ReadingTable, periphrastic
+
+    base = observed.split(" ")[1]
+    assert periphrastic(observed, base) == observed.split(" ")[0]
+    table = ReadingTable(Lexicon([Link(original, base, "synonym", "a")]), KnowsEveryWord())
+    readings = {r.words for r in table.readings(observed)}
+    assert reading in readings
+    assert (original,) not in readings or reading == (original,)  # no longer the bare word ("central")
+    assert periphrastic("middle", "middle") is None and periphrastic("more of", "middle") is None
+
+
 def test_lexicon_a_plural_first_word_is_a_head_only_before_a_preposition():
     from unspin.candidates import bases
 

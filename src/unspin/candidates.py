@@ -248,10 +248,13 @@ class ReadingTable:
         for base, penn in based_on:
             links = self._likeliest(base)
             based += [(link, penn) for link in links]
+            degree = periphrastic(observed, base)
             for link in links:
                 relation = link.relation + relations.INFLECTED
                 share = link.share * REINFLECTION_FACTOR
                 forms = inflect(link.original, penn)
+                if not forms and degree:  # "more middle" -> middle -> central: "more central"
+                    forms = (f"{degree} {link.original}",)
                 for form in forms or (link.original,):
                     factor = (UNINFLECTED_FACTOR if not forms
                               else UNCHANGED_FORM_FACTOR if len(forms) > 1 and form == link.original  # "film"
@@ -384,6 +387,14 @@ def crawl_habits(per_occurrence: Counter, capitalised: Counter) -> Habits:
         return (low + high) / 2
 
     return Habits(share(per_occurrence, PER_OCCURRENCE_PRIOR), share(capitalised, CAPITALS_PRIOR))
+
+
+def periphrastic(observed: str, base: str) -> str | None:
+    """"more" or "most" where ``observed`` is that word before ``base`` ("more middle"): a
+    comparative the spinner wrote with a word, whose original takes the same word where it
+    has no form of its own ("more central", not "central")."""
+    words = observed.split(" ")
+    return words[0] if len(words) == 2 and words[0] in DEGREES and words[1] == base else None
 
 
 def bases(observed: str) -> list[tuple[str, tuple[str, ...]]]:
