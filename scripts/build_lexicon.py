@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import io
 import shutil
 import sys
 import tempfile
@@ -239,7 +240,10 @@ def main() -> None:
 
     path = args.out / "channel.tsv.gz"
     links = [Link(*row) for row in sorted(set(rows))]
-    with atomic_path(path) as partial, gzip.open(partial, "wt", encoding="utf-8", compresslevel=9) as handle:
+    # no name or time in the gzip header: the same inputs give the same bytes (and checksum)
+    with atomic_path(path) as partial, open(partial, "wb") as raw, \
+            gzip.GzipFile("", "wb", compresslevel=9, fileobj=raw, mtime=0) as packed, \
+            io.TextIOWrapper(packed, encoding="utf-8", newline="\n") as handle:
         handle.write(f"{GROUPED}\treplacement\t(original\trelation\tvia\tshare)...\n")
         handle.write("\t".join(["# originals", *sorted({link.original for link in links})]) + "\n")
         for line in grouped_lines(links):
