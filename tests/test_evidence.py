@@ -60,6 +60,17 @@ def test_evidence_pronoun_and_tense_cues_follow_the_document():
     assert verb_cue(("house",), (past, now)) == 0.0 and verb_cue(("in", "order"), (past, now)) == 0.0
 
 
+def test_evidence_the_pronoun_cue_counts_the_titles_before_names():
+    from unspin.evidence.cues import GENDER_COUNTED
+
+    # the spinner wrote "he or she" for every "he": the paragraph's only sign is "Mr"
+    counts = Counter("mr smith said he or she would stay and he or she hoped to win".split())
+    assert cue(("he",), GENDER, counts) == 0.0  # the pronouns alone say nothing
+    assert cue(("he",), GENDER, counts, GENDER_COUNTED) > 0 > cue(("she",), GENDER, counts, GENDER_COUNTED)
+    assert cue(("she",), GENDER, Counter("mrs jones said".split()), GENDER_COUNTED) > 0
+    assert cue(("mr",), GENDER, counts, GENDER_COUNTED) == 0.0  # a title is counted, not a pronoun reading
+
+
 def an_evidence(**changes) -> Evidence:
     """Evidence for one reading, with defaults for what a test does not set."""
     base = dict(relation="synonym", posterior=0.6, keep=0.3, family=0.6, rival=0.1, log10_share=-1.2,

@@ -10,6 +10,9 @@ from unspin.candidates import tags
 # Closed-class cues that an n-gram window often cannot see: which pronoun a paragraph is
 # about ("he or she" -> she when the text says "her") and its tense ("bear" -> has or had).
 GENDER = (frozenset("she her hers herself".split()), frozenset("he him his himself".split()))
+# ... and what the document counts for each: the pronouns and the titles news writes before a
+# name ("Mr Smith said": his paragraph's "he or she" is he; the thesaurus spinners write "Mister")
+GENDER_COUNTED = (GENDER[0] | frozenset("mrs ms miss madam".split()), GENDER[1] | frozenset("mr mister sir".split()))
 TENSE = (frozenset("was were had did said".split()), frozenset("is are am has have does do says".split()))
 
 
@@ -46,11 +49,14 @@ def verb_cue(words: tuple[str, ...], tenses: tuple[int, int]) -> float:
     return sign * math.log2((1 + tenses[0]) / (1 + tenses[1])) if sign else 0.0
 
 
-def cue(words: tuple[str, ...], groups: tuple[frozenset, frozenset], counts: Counter) -> float:
+def cue(words: tuple[str, ...], groups: tuple[frozenset, frozenset], counts: Counter,
+        counted: tuple[frozenset, frozenset] | None = None) -> float:
     """log2 of how much more the document uses the reading's group than the other group
-    (0 when the reading is in neither, or in both: "he or she")."""
+    (0 when the reading is in neither, or in both: "he or she"); ``counted``: the words each
+    group counts in the document, where they are more than the group's own."""
     inside = [any(w in group for w in words) for group in groups]
     if inside[0] == inside[1]:
         return 0.0
-    same, other = (groups[0], groups[1]) if inside[0] else (groups[1], groups[0])
+    counted = counted or groups
+    same, other = (counted[0], counted[1]) if inside[0] else (counted[1], counted[0])
     return math.log2((1 + sum(counts[w] for w in same)) / (1 + sum(counts[w] for w in other)))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from unspin.casing import key
 from unspin.evidence.agreement import Agreement, family_shares
-from unspin.evidence.cues import GENDER, TENSE, cue, verb_cue
+from unspin.evidence.cues import GENDER, GENDER_COUNTED, TENSE, cue, verb_cue
 from unspin.evidence.facts import DocumentFacts
 from unspin.evidence.neural import NeuralView
 from unspin.surface import wants_an
@@ -144,7 +144,7 @@ def readings(site: Site, c: DocumentFacts, agreement: Agreement,
                 agree_family=agreement.support(observed_text, candidate.words, shares[candidate.words], family=True),
                 others=agreement.others(observed_text),
                 claimed=agreement.claimed(observed_text, candidate.words),
-                gender_cue=cue(candidate.words, GENDER, c.counts),
+                gender_cue=cue(candidate.words, GENDER, c.counts, GENDER_COUNTED),
                 tense_cue=cue(candidate.words, TENSE, c.counts), verb_tense_cue=verb_cue(candidate.words, c.tenses),
                 article=article_fit(article, candidate.words[0], observed_words[0]),
                 neural=view.scores.get(candidate.words) if view is not None else None,
