@@ -108,8 +108,8 @@ def main() -> None:
     lemmas = sorted(lemma for lemma in wordnet_capitalised() if lemma.lower() in replacements)
     originals = {word for original in lexicon.originals() for word in original.split()}
     lower, capital = inside_counts(corpus_lines(args.corpus, args.wikipedia_words), originals)
-    usual = sorted(word for word in originals
-                   if lower[word] + capital[word] >= MIN_SEEN and lower[word] >= LOWER_SHARE * (lower[word] + capital[word]))
+    seen = {word: lower[word] + capital[word] for word in originals}
+    usual = sorted(word for word in originals if seen[word] >= MIN_SEEN and lower[word] >= LOWER_SHARE * seen[word])
     with atomic_path(args.out) as tmp:
         # mtime 0: the same inputs give the same bytes (and checksum)
         with open(tmp, "wb") as raw, gzip.GzipFile("", "wb", compresslevel=9, fileobj=raw, mtime=0) as packed, \
