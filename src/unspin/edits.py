@@ -184,10 +184,10 @@ def written(words: tuple[str, ...], span, spun: str, inside: bool = False, own_c
     -> "North America"), all upper case when the span is.  ``inside`` a sentence, a word of
     ``surface.LOWER_INSIDE`` is written in lower case whatever the span's capitals ("Robert
     Indiana" -> "in", "World Health Organization" -> "who": the spinner's capitals).
-    ``own_capitals``: the span's capitals are the spinner's (it leaves capitalised words alone,
-    so what it rewrote inside a sentence was in lower case): the reading is written as it
-    stands ("Holocene epoch" -> "recent", "Department of State" -> "told"), all-capital spans
-    aside."""
+    ``own_capitals``: the span's capitals are the spinner's, not the original's (a span spelled
+    as a capitalised WordNet lemma, read as words English writes in lower case inside a
+    sentence: ``surface.Capitals``): the reading is written as it stands ("Holocene epoch" ->
+    "recent", "Department of State" -> "told"), all-capital spans aside."""
     texts = [t.text for t in span if is_word(t.text)] or [spun]
     if inside and len(words) == 1 and words[0] in LOWER_INSIDE:
         return words[0]
