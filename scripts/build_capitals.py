@@ -34,14 +34,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 from common import CORPUS, DATA  # noqa: E402  (also puts src/ on the path)
-from unspin.data import update_manifest  # noqa: E402
+from unspin.data import CALIBRATION_HOLDOUT, update_manifest  # noqa: E402
 from unspin.lexicon import Lexicon  # noqa: E402
 from unspin.surface import CAPITALS_FILE, CAPITALS_FORMAT  # noqa: E402
 from unspin.textio import atomic_path  # noqa: E402
 
 WORDNET = Path("/usr/share/wordnet")
 NEWS = ("abc_news.txt.xz", "wmt_news.txt.xz", "fnc1_news.txt.xz", "bbc_news.txt.xz")
-BBC_HOLDOUT = 2000  # the last lines of bbc_news: calibration's held-out data (scripts/build_lm.py)
 MIN_SEEN = 5  # inside-sentence occurrences before a word's habit counts
 LOWER_SHARE = 0.9  # written in lower case at least nine times in ten inside a sentence ("may": 0.83, the month)
 WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
@@ -69,7 +68,7 @@ def corpus_lines(corpus: Path, wikipedia_words: int):
         with lzma.open(corpus / name, "rt", encoding="utf-8") as handle:
             lines = handle.read().splitlines()
         if name == "bbc_news.txt.xz":
-            lines = lines[: len(lines) - BBC_HOLDOUT]
+            lines = lines[: len(lines) - CALIBRATION_HOLDOUT]
         yield from lines
     words = 0
     with lzma.open(corpus / "wikipedia_en.txt.xz", "rt", encoding="utf-8") as handle:
@@ -128,7 +127,7 @@ def main() -> None:
         "source": f"WordNet 3.0 lemmas spelled with capitals ({len(lemmas)} of the channel's replacements); "
                   f"words written in lower case >= {LOWER_SHARE:.0%} of {MIN_SEEN}+ times inside a sentence "
                   f"({len(usual)} of the channel's originals) in {', '.join(NEWS)} (bbc_news less its last "
-                  f"{BBC_HOLDOUT} lines) and the first {args.wikipedia_words:,} words of wikipedia_en",
+                  f"{CALIBRATION_HOLDOUT} lines) and the first {args.wikipedia_words:,} words of wikipedia_en",
         "fitted_on": "training corpus only (never eval/)",
     })
     print(f"{args.out}: {len(lemmas)} lemmas, {len(usual)} lower-case words")

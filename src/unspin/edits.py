@@ -135,8 +135,8 @@ def choose_edit(text: str, proposal: Proposal, ranked, settings, capitals: Capit
     def own(words: tuple[str, ...]) -> bool:  # the span's capitals are its spinner's (surface.Capitals)
         return not opens and capitals is not None and capitals.own(spun, words)  # after a name too ("Smith told")
 
-    words = candidate.words[head : len(candidate.words) - tail]
-    restored = written(words, span, spun, inside, own(words))
+    reading = candidate.words[head : len(candidate.words) - tail]
+    restored = written(reading, span, spun, inside, own(reading))
     if restored == spun:
         return None
     alternatives = []

@@ -57,7 +57,8 @@ class Capitals:
                                   "rebuild it with scripts/build_capitals.py")
             for line in handle:
                 kind, _, text = line.rstrip("\n").partition("\t")
-                (lemmas if kind == "lemma" else lower).add(text)
+                if kind in ("lemma", "lower") and text:
+                    (lemmas if kind == "lemma" else lower).add(text)
         return cls(frozenset(lemmas), frozenset(lower))
 
     def own(self, spun: str, words: tuple[str, ...]) -> bool:
