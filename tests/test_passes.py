@@ -1,5 +1,6 @@
 """The decode passes on the tiny fixture model: which sites are read, and corpus mode."""
 
+import dataclasses
 from collections import Counter
 
 from unspin.evidence import Agreement
@@ -73,3 +74,20 @@ def test_passes_a_crawls_habit_priors_reach_every_document(tiny_restorer):
     assert sum(gathered.per_occurrence.values()) == sum(gathered.capitalised.values()) == 3
     assert gathered.habits() is None  # too little said: the defaults, and nothing in the signature
     assert FirstPass(0, 0, 0, 10).per_occurrence_evidence() == 0.0
+
+
+def test_passes_the_first_pass_keeps_its_own_small_beam(tiny_restorer, monkeypatch):
+    # the first pass only counts; a wider beam there would raise clean text's spin rate
+    import unspin.passes as passes
+
+    beams = []
+    real = passes.decode_sentence
+
+    def recording(tokens, lm, table, params, beam_size):
+        beams.append((params.context, beam_size))
+        return real(tokens, lm, table, params, beam_size)
+
+    monkeypatch.setattr(passes, "decode_sentence", recording)
+    settings = dataclasses.replace(tiny_restorer.settings, beam_size=12)
+    list(proposals(tokenize("He was successful Seoul."), tiny_restorer.lm, tiny_restorer.table, settings))
+    assert beams == [(False, passes.FIRST_PASS_BEAM), (True, 12)]

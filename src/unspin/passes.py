@@ -36,6 +36,10 @@ MIN_MARKER_SHARE = 0.06
 MAX_SENTENCE_TOKENS = 80
 POOL_WEIGHT = 2.0
 FIRST_PASS_SHARE = 4  # the first pass reads a quarter of the candidates (it only counts)
+# ... with two hypotheses per position, whatever the second pass's beam: a wider first beam
+# finds more readings in clean text too, which raises its estimated spin rate (news_test
+# clean text 0.46 -> 0.89 false edits per 1,000 words with 6; bench/NOTES.md 2026-12-07).
+FIRST_PASS_BEAM = 2
 
 
 class Decoded(NamedTuple):
@@ -223,10 +227,10 @@ def literal_hits(pairs: Counter, present: frozenset) -> tuple[int, int]:
 
 def first_pass_path(tokens, lm: LanguageModel, table: ReadingTable, settings, profile) -> list[Arc]:
     """The first pass's best path over one piece: a cheaper decode (the prior spin rate, a
-    quarter of the candidates, words only, half the beam) that only has to count."""
+    quarter of the candidates, words only, ``FIRST_PASS_BEAM``) that only has to count."""
     params = ChannelParams(PRIOR_RATE, max(4, settings.max_candidates // FIRST_PASS_SHARE), {}, context=False,
                            phrases=False, profile=profile)
-    return decode_sentence(tokens, lm, table, params, max(2, settings.beam_size // 2))[1]
+    return decode_sentence(tokens, lm, table, params, min(FIRST_PASS_BEAM, settings.beam_size))[1]
 
 
 def changed_sites(decoded: list[Decoded], lm: LanguageModel, also) -> list[Site]:

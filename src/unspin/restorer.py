@@ -38,7 +38,10 @@ class Settings:
     """Decoder settings: one set of defaults for the function, the class, CLI and HTTP."""
 
     threshold: float = 0.6
-    beam_size: int = 4
+    # Hypotheses kept per position: a reading whose LM gain comes from the words after it
+    # ("posted" in "posted a loss", spun "announced") must outlive its own position;
+    # beam 4 lost 0.02 F0.5 on thesaurus-b (bench/NOTES.md, 2026-12-07).
+    beam_size: int = 12
     max_candidates: int = 40
     spin_rate: float | None = None  # None: estimate from the document itself
     alternatives: int = 3

@@ -5,7 +5,7 @@ manifest checksum prefix, the settings the call actually used, the spinner profi
 mode), rendered as the ``key:value|...`` string that results carry::
 
     unspin:0.1.0|lexicon:channel.tsv.gz+7e0bf4f7|lm:lm.binary+e1fe0473+o5|calibration:calibration.json+3ffc6629
-    |topics:topics.npy+4c9581ff,topics.vocab+ab5404d6|beam:4|cand:40|threshold:0.6|rate:auto
+    |topics:topics.npy+4c9581ff,topics.vocab+ab5404d6|beam:12|cand:40|threshold:0.6|rate:auto
     [|profile:site-a+1f0e3dad[,profile_confidence.json+5b1c07aa]][|habits:0.82,0.02][|corpus]
 
 (one line; ``|encoder:...`` when the neural scorer's evidence was read and
