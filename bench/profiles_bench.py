@@ -309,6 +309,9 @@ def main() -> None:
         return
     sizes = sorted(int(size) for size in args.sizes.split(","))
     names = [name for name in args.families.split(",") if name]
+    if len(names) < 2:  # each family is restored with the others' profiles, and attributed among them
+        raise SystemExit("--families needs at least two families: the mismatched-profile and attribution "
+                         "parts compare each family's profile with the others'")
     texts = paragraphs(args.split, args.paragraphs)
     all_pages = pages(sizes[-1], words=args.page_words)
     if len(all_pages) < sizes[-1]:
