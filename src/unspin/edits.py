@@ -227,9 +227,9 @@ def _capital(word: str) -> str:
 # same documents clean; bench/spun_score_fit.json records the fit): refit it when the LM,
 # the channel or the decoder changes.
 SITE_EVIDENCE_CAP = 4.0  # log10: one site says at most "10,000 to 1 spun"
-CLEAN_EVIDENCE_PER_WORD = 0.00713
-SCORE_BIAS = -2.3543
-SCORE_SLOPE = 6.8695
+CLEAN_EVIDENCE_PER_WORD = 0.00761
+SCORE_BIAS = -2.3398
+SCORE_SLOPE = 6.4731
 
 
 def site_evidence(keep: float) -> float:
