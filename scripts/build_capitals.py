@@ -23,8 +23,6 @@ Inputs: Debian's wordnet-base (/usr/share/wordnet, its data.* files), the channe
 from __future__ import annotations
 
 import argparse
-import gzip
-import io
 import lzma
 import re
 import sys
@@ -37,7 +35,7 @@ from common import CORPUS, DATA  # noqa: E402  (also puts src/ on the path)
 from unspin.data import CALIBRATION_HOLDOUT, update_manifest  # noqa: E402
 from unspin.lexicon import Lexicon  # noqa: E402
 from unspin.surface import CAPITALS_FILE, CAPITALS_FORMAT  # noqa: E402
-from unspin.textio import atomic_path  # noqa: E402
+from unspin.textio import atomic_gzip_text  # noqa: E402
 
 WORDNET = Path("/usr/share/wordnet")
 NEWS = ("abc_news.txt.xz", "wmt_news.txt.xz", "fnc1_news.txt.xz", "bbc_news.txt.xz")
@@ -109,13 +107,10 @@ def main() -> None:
     lower, capital = inside_counts(corpus_lines(args.corpus, args.wikipedia_words), originals)
     seen = {word: lower[word] + capital[word] for word in originals}
     usual = sorted(word for word in originals if seen[word] >= MIN_SEEN and lower[word] >= LOWER_SHARE * seen[word])
-    with atomic_path(args.out) as tmp:
-        # mtime 0: the same inputs give the same bytes (and checksum)
-        with open(tmp, "wb") as raw, gzip.GzipFile("", "wb", compresslevel=9, fileobj=raw, mtime=0) as packed, \
-                io.TextIOWrapper(packed, encoding="utf-8", newline="\n") as sink:
-            sink.write(f"# {CAPITALS_FORMAT}\tkind\ttext\n")
-            sink.writelines(f"lemma\t{lemma}\n" for lemma in lemmas)
-            sink.writelines(f"lower\t{word}\n" for word in usual)
+    with atomic_gzip_text(args.out) as sink:  # the same inputs give the same bytes (and checksum)
+        sink.write(f"# {CAPITALS_FORMAT}\tkind\ttext\n")
+        sink.writelines(f"lemma\t{lemma}\n" for lemma in lemmas)
+        sink.writelines(f"lower\t{word}\n" for word in usual)
     update_manifest(args.out.parent, args.out.name, {
         "built_by": "scripts/build_capitals.py",
         "format": CAPITALS_FORMAT,

@@ -15,8 +15,6 @@ from scripts/build_lm.py (originals are limited to the words the corpus uses).
 from __future__ import annotations
 
 import argparse
-import gzip
-import io
 import shutil
 import sys
 import tempfile
@@ -29,7 +27,7 @@ from unspin import rewrites  # noqa: E402
 from unspin.data import update_manifest  # noqa: E402
 from unspin.lexicon import GROUPED, Link, grouped_lines  # noqa: E402
 from unspin.relations import WEIGHTS  # noqa: E402
-from unspin.textio import atomic_path  # noqa: E402
+from unspin.textio import atomic_gzip_text  # noqa: E402
 
 WORDNET = Path("/usr/share/wordnet")
 NUMBERS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -240,10 +238,7 @@ def main() -> None:
 
     path = args.out / "channel.tsv.gz"
     links = [Link(*row) for row in sorted(set(rows))]
-    # no name or time in the gzip header: the same inputs give the same bytes (and checksum)
-    with atomic_path(path) as partial, open(partial, "wb") as raw, \
-            gzip.GzipFile("", "wb", compresslevel=9, fileobj=raw, mtime=0) as packed, \
-            io.TextIOWrapper(packed, encoding="utf-8", newline="\n") as handle:
+    with atomic_gzip_text(path) as handle:  # the same inputs give the same bytes (and checksum)
         handle.write(f"{GROUPED}\treplacement\t(original\trelation\tvia\tshare)...\n")
         handle.write("\t".join(["# originals", *sorted({link.original for link in links})]) + "\n")
         for line in grouped_lines(links):

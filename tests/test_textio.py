@@ -1,7 +1,9 @@
+import gzip
+
 import pytest
 
 from unspin.errors import BadInput
-from unspin.textio import atomic_path, read_text, write_atomic
+from unspin.textio import atomic_gzip_text, atomic_path, read_text, write_atomic
 
 
 def test_textio_streams_in_pieces_that_join_back(tmp_path):
@@ -128,3 +130,19 @@ def test_textio_issue16_invalid_utf8_fails_before_any_piece(tmp_path):
     (tmp_path / "x").write_bytes(data)
     with pytest.raises(BadInput, match="byte offset 5500"):
         next(pieces)
+
+
+def test_textio_atomic_gzip_text_is_reproducible_and_atomic(tmp_path):
+    text = "# header\tkind\nlemma\tCafé\r\nlower\tcafé\n"
+    for name in ("a.tsv.gz", "b.tsv.gz"):
+        with atomic_gzip_text(tmp_path / name) as handle:
+            handle.write(text)
+    first, second = (tmp_path / "a.tsv.gz").read_bytes(), (tmp_path / "b.tsv.gz").read_bytes()
+    assert first == second  # no name or time in the header
+    assert gzip.decompress(first).decode("utf-8") == text
+    with pytest.raises(RuntimeError):
+        with atomic_gzip_text(tmp_path / "a.tsv.gz") as handle:
+            handle.write("half")
+            raise RuntimeError("stop")
+    assert (tmp_path / "a.tsv.gz").read_bytes() == first  # the old file stands
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.tsv.gz", "b.tsv.gz"]

@@ -67,7 +67,6 @@ class Capitals:
         return spun in self.lemmas and all(word in self.lower for word in words)
 
 
-
 def starts_sentence(text: str, start: int) -> bool:
     """Whether the words at ``start`` may begin a sentence (a line, a quotation, a bracket):
     nothing but spaces between them and the text's start or one of SENTENCE_OPENERS."""

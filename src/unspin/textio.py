@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
+import io
 import os
 import re
 import secrets
@@ -166,6 +168,17 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def atomic_gzip_text(path: str | Path) -> Iterator[io.TextIOWrapper]:
+    """A UTF-8 text handle ("\n" newlines) into a gzip file written atomically (``atomic_path``)
+    and reproducibly: no name or time in its header, so the same text gives the same bytes
+    (and the same manifest checksum)."""
+    with atomic_path(path) as temporary, open(temporary, "wb") as raw, \
+            gzip.GzipFile("", "wb", compresslevel=9, fileobj=raw, mtime=0) as packed, \
+            io.TextIOWrapper(packed, encoding="utf-8", newline="\n") as handle:
+        yield handle
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:
