@@ -166,6 +166,27 @@ def test_profiles_fit_reads_phrases_for_attribution_but_the_gate_reads_words():
     assert profile.view(words) is not None
 
 
+def test_profiles_gate_counts_each_word_once():
+    # a story that repeats a word the spinner writes is one piece of evidence, not six: paper-mill
+    # writes "programmes" for "plans", and a clean story about village television uses it six times
+    profile = Profile({"programmes": Word(2.0, 0.0, {("plans",): 2.0}), "plans": Word(5.0, 5.0),
+                       "scheme": Word(15.0, 3.0, {("system",): 12.0}), "system": Word(80.0, 80.0)})
+    story = tokenize("The programmes, the programmes and the programmes; programmes, programmes, programmes "
+                     "and the scheme.")
+    per_occurrence = profile.contributions(story, phrases=False)
+    assert per_occurrence["programmes"] == pytest.approx(6 * math.log2(3))
+    assert profile.fit(story) > 4.0  # attribution, which compares profiles, reads every occurrence
+    once = profile.contributions(story, phrases=False, repeats=False)
+    assert once["programmes"] == pytest.approx(math.log2(3)) and once["scheme"] == pytest.approx(per_occurrence["scheme"])
+    view, use = profile.weigh(story)
+    assert view is None and not use.used and use.fit == pytest.approx(sum(once.values())) and use.fit < 4.0
+    # a spun document shows many of the spinner's words, each once or more: it still fits
+    spun = tokenize("The programmes and the scheme, the programmes.")
+    many = Profile({**profile.words, "successful": Word(30.0, 0.0, {("in",): 30.0})})
+    assert many.view(tokenize("The programmes successful the scheme, successful the programmes.")) is not None
+    assert profile.view(spun) is None
+
+
 def test_profiles_gate_weighs_words_another_spinner_wrote():
     # a spinner seen over many pages: "successful" for "in" and "home" for "house", each
     # word of its dictionary seen spun many times (little missing mass), "said" never spun
@@ -174,8 +195,8 @@ def test_profiles_gate_weighs_words_another_spinner_wrote():
     profile = Profile(words)
     assert profile.missing_mass == pytest.approx(1 / 101)  # one word seen spun once, of 101 spun
     document = tokenize("It was successful the city, successful the end.")
-    fit = sum(profile.contributions(document, phrases=False).values())
-    assert fit > 8
+    fit = sum(profile.contributions(document, phrases=False, repeats=False).values())  # the gate's
+    assert fit == pytest.approx(math.log2(61))  # "successful" once: log2((60 + 1) / (0 + 1))
     per_word = math.log2(OTHER_UNSEEN / MISSING_FLOOR)  # the missing mass is under the floor
     # the words the generic channel restores: this spinner's own cost nothing ...
     assert profile.unexplained_bits(["successful", "successful", "home"]) == 0.0
@@ -197,7 +218,7 @@ def test_profiles_gate_weighs_words_another_spinner_wrote():
     # the verdict says why
     view, use = profile.weigh(document, lambda: ["mentioned"] * closing)
     assert view is None and not use.used and use.unexplained == closing and use.fit == pytest.approx(fit)
-    assert "another spinner" in use.describe() and f"{closing} restored words" in use.describe()
+    assert "another spinner" in use.describe() and f"{closing} restored word" in use.describe()
 
 
 def test_profiles_learned_profile_restores_held_out_text_better(restorer, learned):

@@ -245,10 +245,11 @@ class Profile:
                                  max((len(words) for words in phrases), default=1))
         return self._fit_phrases
 
-    def contributions(self, document, phrases: bool = True) -> Counter:
+    def contributions(self, document, phrases: bool = True, repeats: bool = True) -> Counter:
         """Each word (capitalised ones under their own key: ``casing``; with ``phrases`` each
         phrase too) of the document -> its summed fit (``fits``): a phrase the spinner writes
-        counts where it starts (its words, which the pages also hold inside it, fit near 0)."""
+        counts where it starts (its words, which the pages also hold inside it, fit near 0).
+        Without ``repeats`` each word counts once, however often the document uses it."""
         fits = self.fits
         prefixes, longest = self.fit_phrases if phrases else (frozenset(), 1)
         tokens = document.tokens
@@ -258,12 +259,13 @@ class Profile:
                 continue
             capitalised = cased(token)
             text = key(token.norm, capitalised)
-            found[text] += fits.get(text, 0.0)
+            if repeats or text not in found:
+                found[text] += fits.get(text, 0.0)
             for following in tokens[i + 1 : i + longest]:
                 if text not in prefixes or not is_word(following.text):
                     break
                 text += " " + following.norm
-                if text in fits:
+                if text in fits and (repeats or text not in found):
                     found[text] += fits[text]
         return found
 
@@ -288,8 +290,11 @@ class Profile:
 
         The gate counts words only: the phrases WordNet spinners share ("atomic number 49" for
         "in") opened a profile learned from a blend of spinners on documents of one of them,
-        and cost F0.5 there (bench/NOTES.md); attribution, which compares profiles, reads them."""
-        contributions = self.contributions(document, phrases=False)
+        and cost F0.5 there (bench/NOTES.md); attribution, which compares profiles, reads them.
+        It counts each word once: a story that repeats a word the spinner writes (six
+        "programmes" in one about village television, paper-mill's word for "plans") is one
+        piece of evidence, not six, and opened paper-mill's profile on clean news (bench/NOTES.md)."""
+        contributions = self.contributions(document, phrases=False, repeats=False)
         fit = sum(contributions.values())
         if fit <= MIN_FIT:
             return None, ProfileUse(self.name, False, fit, MIN_FIT)
