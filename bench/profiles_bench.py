@@ -322,7 +322,8 @@ def main() -> None:
     results = {"command": "python " + " ".join(["bench/profiles_bench.py"] + sys.argv[1:]),
                "date": datetime.date.today().isoformat(), "signature": restorer.signature, "split": args.split,
                "paragraphs": len(texts), "rate": RATE, "page_words": args.page_words, "sizes": sizes,
-               "workers": args.workers, "targets": TARGETS, "families": {},
+               # the learning speeds are that run's when the profiles are read from it
+               "workers": earlier.get("workers", 1) if earlier else args.workers, "targets": TARGETS, "families": {},
                **({"profiles_from": str(args.profiles_from)} if args.profiles_from else {}),
                **({"corpus_again": True} if args.corpus_again and args.profiles_from else {})}
     profiles = {}
@@ -424,13 +425,14 @@ def summary(results: dict) -> dict:
                              for entry in row["sizes"].values())
                    for name, row in rows.items()
                    if all("profile_corpus" in entry for entry in row["sizes"].values())}
-    learning = [entry["learn_words_per_second"] for row in rows.values() for entry in row["sizes"].values()
-                if entry["pages"] >= 100] or [entry["learn_words_per_second"] for row in rows.values()
+    workers = results.get("workers", 1)  # the curve's speeds are of all its workers together: per worker
+    learning = [entry["learn_words_per_second"] / workers for row in rows.values() for entry in row["sizes"].values()
+                if entry["pages"] >= 100] or [entry["learn_words_per_second"] / workers for row in rows.values()
                                               for entry in row["sizes"].values()]
     mismatched = results["mismatched"]["families"]
     return {"largest_size": int(largest), "f05_at_largest": at, "beats_corpus_mode_at_every_size": beats,
             "with_corpus_beats_corpus_mode_at_every_size": with_corpus,
-            "learning_words_per_second_median": sorted(learning)[len(learning) // 2] if learning else None,
+            "learning_words_per_second_median": round(sorted(learning)[len(learning) // 2], 1) if learning else None,
             "mismatched_cost_max": max((e["cost"] for e in mismatched.values()), default=None),
             "mismatched_clean_false_per_1000_max": max((e["clean_false_per_1000"] for e in mismatched.values()),
                                                       default=None),
