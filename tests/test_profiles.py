@@ -12,7 +12,7 @@ from unspin.lm import ArpaModel
 from unspin.profiles import FORMAT, Profile, Word, read, write
 from unspin.profiles.attribution import attribute, fits, load_folder
 from unspin.profiles.fileformat import dumps, loads
-from unspin.profiles.profile import FALSE_SUSPECTS, MISSING_FLOOR, OTHER_UNSEEN
+from unspin.profiles.profile import FALSE_SUSPECTS, MIN_FIT, MISSING_FLOOR, OTHER_UNSEEN
 from unspin.profiles.learning import (Observations, Reading, Record, SiteArrays, difference, estimate, expectation,
                                       maximise)
 from unspin.restorer import Restorer
@@ -170,21 +170,22 @@ def test_profiles_gate_counts_each_word_once():
     # a story that repeats a word the spinner writes is one piece of evidence, not six: paper-mill
     # writes "programmes" for "plans", and a clean story about village television uses it six times
     profile = Profile({"programmes": Word(2.0, 0.0, {("plans",): 2.0}), "plans": Word(5.0, 5.0),
-                       "scheme": Word(15.0, 3.0, {("system",): 12.0}), "system": Word(80.0, 80.0)})
-    story = tokenize("The programmes, the programmes and the programmes; programmes, programmes, programmes "
-                     "and the scheme.")
+                       "scheme": Word(15.0, 3.0, {("system",): 12.0}), "system": Word(80.0, 80.0),
+                       "successful": Word(30.0, 0.0, {("in",): 30.0})})
+    story = tokenize("The programmes, the programmes and the programmes; programmes, programmes, programmes.")
     per_occurrence = profile.contributions(story, phrases=False)
-    assert per_occurrence["programmes"] == pytest.approx(6 * math.log2(3))
-    assert profile.fit(story) > 4.0  # attribution, which compares profiles, reads every occurrence
+    assert per_occurrence["programmes"] == pytest.approx(6 * math.log2(3)) and per_occurrence["programmes"] > MIN_FIT
+    assert profile.fit(story) > MIN_FIT  # attribution, which compares profiles, reads every occurrence
     once = profile.contributions(story, phrases=False, repeats=False)
-    assert once["programmes"] == pytest.approx(math.log2(3)) and once["scheme"] == pytest.approx(per_occurrence["scheme"])
+    assert once["programmes"] == pytest.approx(math.log2(3)) and once["programmes"] < MIN_FIT
     view, use = profile.weigh(story)
-    assert view is None and not use.used and use.fit == pytest.approx(sum(once.values())) and use.fit < 4.0
-    # a spun document shows many of the spinner's words, each once or more: it still fits
-    spun = tokenize("The programmes and the scheme, the programmes.")
-    many = Profile({**profile.words, "successful": Word(30.0, 0.0, {("in",): 30.0})})
-    assert many.view(tokenize("The programmes successful the scheme, successful the programmes.")) is not None
-    assert profile.view(spun) is None
+    assert view is None and not use.used and use.fit == pytest.approx(math.log2(3))
+    # a spun document shows several of the spinner's words: each counts once, and they add up
+    spun = tokenize("The programmes successful the scheme, successful the programmes.")
+    once = profile.contributions(spun, phrases=False, repeats=False)
+    assert once["successful"] == pytest.approx(math.log2(31)) and once["scheme"] == pytest.approx(2.0)
+    view, use = profile.weigh(spun)
+    assert view is not None and use.fit == pytest.approx(math.log2(3) + math.log2(31) + 2.0)
 
 
 def test_profiles_gate_weighs_words_another_spinner_wrote():
@@ -207,7 +208,7 @@ def test_profiles_gate_weighs_words_another_spinner_wrote():
     free = FALSE_SUSPECTS * 7
     assert profile.unexplained_bits(["said", "mentioned"], free) == pytest.approx((2 - free) * per_word)
     assert profile.unexplained_bits([], free) == 0.0
-    closing = math.floor((fit - 4.0) / per_word + free) + 1  # just enough to bring the fit under 4 bits
+    closing = math.floor((fit - MIN_FIT) / per_word + free) + 1  # just enough to close the gate
     assert profile.view(document, lambda: ["mentioned"] * closing) is None
     assert profile.view(document, lambda: ["mentioned"] * (closing - 1)) is not None
     # pages too few to say what the spinner's dictionary lacks: no penalty
