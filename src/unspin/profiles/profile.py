@@ -38,7 +38,9 @@ from unspin.types import ProfileUse
 
 SMOOTHING = 3.0  # pseudo-occurrences of the generic channel in every original's estimate
 FIT_SMOOTHING = 1.0  # added to both counts of a word's fit
-MIN_FIT = 2.0  # bits: a document that fits no better than this is restored without the profile
+# bits: a document whose words, each counted once, fit no better than this is restored without
+# the profile (4 while repeats counted; 2 opens paper-mill's one-term paragraphs: bench/NOTES.md)
+MIN_FIT = 2.0
 MAX_CACHED = 500_000  # (observed, original) pairs whose sums are cached
 SETTLED = 30  # occurrences in the pages after which a word never read as spun is read as it stands
 PLAIN_SHARE = 0.005  # ... "never": at most this share of its occurrences
