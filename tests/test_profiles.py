@@ -230,6 +230,28 @@ def test_profiles_learned_profile_restores_held_out_text_better(restorer, learne
     assert "|profile:site-a+" in result.signature
 
 
+def test_profiles_gate_pass_is_the_documents_pass_one(restorer, learned, monkeypatch):
+    """With a profile, the generic first pass its gate decodes is the document's pass one,
+    whether the gate opens or not: each piece is decoded by a first pass once."""
+    import unspin.passes as passes
+    channels = []
+    real = passes.first_pass_path
+
+    def counted(tokens, lm, table, settings, profile):
+        channels.append(profile)
+        return real(tokens, lm, table, settings, profile)
+
+    monkeypatch.setattr(passes, "first_pass_path", counted)
+    pieces = len(passes.pieces(tokenize(HELD_OUT)))
+    plain = restorer.restore(HELD_OUT)
+    assert len(channels) == pieces and set(channels) == {None}
+    channels.clear()
+    result = restorer.with_profile(learned).restore(HELD_OUT)
+    assert result.profile_use is not None and result.profile_use.used  # the gate opened
+    assert len(channels) == pieces and set(channels) == {None}  # one pass, the generic one
+    assert result.restored_text == RESTORED != plain.restored_text
+
+
 # The same spinner, writing capitalised words like any other ("Successful" for "In"), or
 # leaving them alone, as most spinners do.
 CAPITALS = ["Successful 2019 he was successful Seoul.", "Successful the city the home is good.",

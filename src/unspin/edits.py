@@ -68,13 +68,16 @@ def document_proposals(document, lm: LanguageModel, table: ReadingTable, setting
     its pages said where the caller lends none, and a seasoned profile reading the documents
     it fits without the crawl's agreement.  Returns the proposals, the profile's verdict, and
     whether the crawl's agreement was left out."""
-    view, use = fitting_view(profile, document, lm, table, settings) if profile is not None else (None, None)
+    # pass one reads the generic channel whenever the gate decoded it: where the profile fits,
+    # its own pass one pooled its readings a second time (bench/NOTES.md), and it cost a pass
+    view, use, first = fitting_view(profile, document, lm, table, settings) if profile is not None else (None, None, None)
     if view is not None and habits is None:
         habits = profile.habits  # the spinner's habits, as its pages said them
     alone = view is not None and corpus is not None and profile.seasoned
     if alone:  # a seasoned profile reads the documents it fits better alone than with the batch's agreement
         corpus = None
-    found = list(proposals(document, lm, table, settings, topics, corpus, neural=neural, profile=view, habits=habits))
+    found = list(proposals(document, lm, table, settings, topics, corpus, neural=neural, profile=view, habits=habits,
+                           first=first))
     return found, use, alone
 
 

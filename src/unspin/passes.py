@@ -117,7 +117,8 @@ class Proposal:
 
 def proposals(document, lm: LanguageModel, table: ReadingTable, settings,
               topics: Topics | None = None, corpus: Agreement | None = None,
-              neural=None, profile=None, habits: Habits | None = None) -> Iterator[Proposal]:
+              neural=None, profile=None, habits: Habits | None = None,
+              first: "list[list[Arc]] | None" = None) -> Iterator[Proposal]:
     """Decode the document in two passes and yield every span the best path changes, and
     every other occurrence of a word it changes somewhere (in the document, or with
     ``corpus``, anywhere in the corpus that ``gather`` read).  With ``neural`` (a loaded
@@ -126,8 +127,9 @@ def proposals(document, lm: LanguageModel, table: ReadingTable, settings,
     ``profile`` (a ``profiles.DocumentView``: ``fitting_view``, where the document fits a
     profile) replaces the generic channel of its lowercase words with the learned one and has
     every occurrence of a word it reads as spun read again.  ``habits``: the priors of the
-    spinner's habits a crawl lends its documents (``candidates.crawl_habits``)."""
-    facts, decoded = decode(document, lm, table, settings, topics, profile, habits)
+    spinner's habits a crawl lends its documents (``candidates.crawl_habits``).  ``first``:
+    the first pass's paths where they were decoded already (``decode``)."""
+    facts, decoded = decode(document, lm, table, settings, topics, profile, habits, first)
     also = corpus.totals.keys() if corpus is not None else profile.also(document) if profile is not None else ()
     changed = changed_sites(decoded, lm, also)
     agreement = corpus if corpus is not None else Agreement.of(changed, facts.counts)
@@ -144,22 +146,29 @@ def proposals(document, lm: LanguageModel, table: ReadingTable, settings,
 
 
 def fitting_view(profile, document: Document, lm: LanguageModel, table: ReadingTable, settings):
-    """``profile``'s view of the document, or None where it does not fit, and the verdict
-    (``Profile.weigh``: a ``types.ProfileUse``).
+    """``profile``'s view of the document, or None where it does not fit, the verdict
+    (``Profile.weigh``: a ``types.ProfileUse``), and the generic first pass's paths where
+    the gate decoded them (None where it did not): the document's pass one either way
+    (``edits.document_proposals``), so that the gate costs no pass of its own.
     Its rival is another spinner: the gate reads what a generic first pass restores
     (lowercase words only: profiles are learned on those) and counts the words the profile
     has never seen spun against it, so a spinner that shares a few words with this one
     does not open its profile (bench/NOTES.md)."""
+    paths: list[list[Arc]] | None = None
 
     def suspects() -> list[str]:
+        nonlocal paths
+        parts = pieces(document)
+        paths = [first_pass_path(tokens, lm, table, settings, None) for tokens in parts]
         found = []
-        for tokens in pieces(document):
-            for arc in first_pass_path(tokens, lm, table, settings, None):
+        for tokens, path in zip(parts, paths):
+            for arc in path:
                 if arc.candidate.relation != "keep" and eligible(tokens[arc.begin]):
                     found.append(observed(tokens, arc))
         return found
 
-    return profile.weigh(document, suspects)
+    view, use = profile.weigh(document, suspects)
+    return view, use, paths
 
 
 def gather(documents, lm: LanguageModel, table: ReadingTable, settings) -> Agreement:
@@ -177,7 +186,8 @@ def gather(documents, lm: LanguageModel, table: ReadingTable, settings) -> Agree
 
 
 def decode(document: Document, lm: LanguageModel, table: ReadingTable, settings,
-           topics: Topics | None, profile=None, habits: Habits | None = None) -> tuple[DocumentFacts, list[Decoded]]:
+           topics: Topics | None, profile=None, habits: Habits | None = None,
+           first: "list[list[Arc]] | None" = None) -> tuple[DocumentFacts, list[Decoded]]:
     """The two passes over one document: its facts and its sentences decoded.
 
     Pass one (skipped when the settings fix the spin rate) reads a quarter of the candidates,
@@ -185,7 +195,9 @@ def decode(document: Document, lm: LanguageModel, table: ReadingTable, settings,
     pooled evidence and its spinner's habits (``candidates.FirstPass``, weighed from
     ``habits``' priors: a crawl's, ``candidates.crawl_habits``, or the defaults).  Pass two
     decodes with them (and phrase arcs when ``settings.phrases``).  Both read lowercase words
-    with ``profile``'s channel when given."""
+    with ``profile``'s channel when given, except that ``first``, pass one's paths (one per
+    piece) where they were decoded already, are taken as they are: a restore passes the
+    generic ones its profile's gate decoded (``fitting_view``, ``edits.document_proposals``)."""
     lexicon = table.lexicon
     parts = pieces(document)
     spinnable = sum(1 for t in document.tokens if is_word(t.text) and lexicon.is_replacement(t.norm))
@@ -195,8 +207,10 @@ def decode(document: Document, lm: LanguageModel, table: ReadingTable, settings,
     capitals = 0  # first-pass restorations of capitalised words
     first_pass = rate is None
     if first_pass:
-        for tokens in parts:
-            for arc in first_pass_path(tokens, lm, table, settings, profile):
+        if first is None:
+            first = [first_pass_path(tokens, lm, table, settings, profile) for tokens in parts]
+        for tokens, path in zip(parts, first, strict=True):
+            for arc in path:
                 if arc.candidate.relation != "keep":
                     pairs[(observed(tokens, arc), arc.candidate.words)] += 1
                     capitals += is_capitalised(tokens[arc.begin])
