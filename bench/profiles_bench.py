@@ -33,6 +33,8 @@ leave-one-family-out ones (FAMILY/calibration.json and FAMILY/profile_confidence
         # run's profiles (after a change to how profiles are read); learning and corpus mode come from --out
     python bench/profiles_bench.py --lofo build/lofo --profiles-from build/profiles --corpus-only  # only corpus
         # mode and the profile with corpus mode ("+ corpus"), again, into --out
+    python bench/profiles_bench.py --learn-only --save build/profiles   # only learn and keep the profiles, as a
+        # --save run learns them (after a change to learning; then --profiles-from measures them)
 """
 
 from __future__ import annotations
@@ -161,6 +163,26 @@ def corpus_entries(scorer: Restorer, profile, evidence, check, golds) -> dict:
     return {"corpus": {**scores(golds, [scorer.with_corpus(evidence).restore(text) for text in spun]),
                        "crawl": check.to_dict()},
             "profile_corpus": scores(golds, [both.restore(text) for text in spun])}
+
+
+def learn_only(args) -> None:
+    """--learn-only: learn each family's profiles at every size and write them to --save, as
+    ``learning_curve`` learns them (the same pages, seeds and ``--update`` chain); nothing is
+    measured."""
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+    all_pages = pages(sizes[-1], words=args.page_words)
+    restorer = Restorer()
+    restorer.restore("warm up")
+    args.save.mkdir(parents=True, exist_ok=True)
+    for name in [name for name in args.families.split(",") if name]:
+        spun_pages = [spin(page, name, seed_of(name), RATE).spun for page in all_pages]
+        profile, learned = None, 0
+        for size in sizes:
+            profile = restorer.learn(spun_pages[learned:size], workers=args.workers, update=profile,
+                                     name=f"{name}-{size}")
+            learned = size
+            write(profile, args.save / f"{name}-{size}.tsv.gz")
+            print(f"{name:>14} {size:>6} pages: {profile.statistics()['entries']} readings", flush=True)
 
 
 def corpus_again(args) -> None:
@@ -295,10 +317,17 @@ def main() -> None:
                              "speeds and corpus mode are taken from that run's --out")
     parser.add_argument("--corpus-only", action="store_true",
                         help="with --profiles-from: only corpus mode and the profile with corpus mode, again, into --out")
+    parser.add_argument("--learn-only", action="store_true",
+                        help="only learn every family's profiles and write them to --save (nothing measured)")
     parser.add_argument("--corpus-again", action="store_true",
                         help="with --profiles-from: run corpus mode again (with this code) instead of taking that run's")
     args = parser.parse_args()
 
+    if args.learn_only:
+        if args.save is None:
+            raise SystemExit("--learn-only writes the profiles to --save")
+        learn_only(args)
+        return
     if args.corpus_only:
         if args.profiles_from is None:
             raise SystemExit("--corpus-only reads the profiles of --profiles-from")

@@ -226,7 +226,8 @@ class WordLM:
 
 def test_discovery_does_not_count_other_forms_of_the_lemma_as_rivals():
     """A spinner that does not re-inflect writes "undrape" for reveal and revealed alike: the
-    LM cannot tell the two forms apart by a margin, and need not (only "showed" is a rival)."""
+    LM cannot tell the two forms apart by a margin, and need not (only "showed" is a rival);
+    both become readings of it."""
     from unspin.profiles.discovery import best_in_context
 
     lm = WordLM({"revealed": -3.0, "reveal": -3.2, "disclosed": -6.0, "the": -1.0})
@@ -238,8 +239,10 @@ def test_discovery_does_not_count_other_forms_of_the_lemma_as_rivals():
     words = {"undrape": Word(60.0, 60.0), "the": Word(3000.0, 3000.0)}
     frequencies = {"undrape": 1, "revealed": 1000, "reveal": 2000, "disclosed": 10, "the": 600_000}
     found, pairings = discover(Profile(words), {"undrape": contexts}, 20_000, lm, frequencies)
-    assert [(spun, original) for spun, original, _mass, _gain in pairings] == [("undrape", "revealed")]
-    assert found.known("undrape") == (("revealed",),)  # one original: the other form stays missing
+    # the best form is paired; the other form the pages miss takes what is left (other_forms)
+    assert [(spun, original) for spun, original, _mass, _gain in pairings] == [("undrape", "revealed"),
+                                                                              ("undrape", "reveal")]
+    assert set(found.known("undrape")) == {("revealed",), ("reveal",)}
 
 
 def test_discovery_reads_an_over_used_phrase_word_by_word_too():
@@ -297,3 +300,37 @@ def test_discovery_scores_each_word_in_the_contexts_once():
     assert best_in_context("undrape", ["showed", "revealed"], contexts, lm, memo=memo) == first
     assert sum(calls.values()) == scored  # nothing scored again
     assert first == best_in_context("undrape", ["disclosed", "showed", "revealed"], contexts, lm)
+
+
+def test_discovery_pairs_the_other_missing_forms_of_a_paired_original():
+    """A spinner that does not re-inflect writes "abjurer" for hope, hoped and hopes: once
+    "abjurer" is paired with "hope", the other forms the pages miss share what is left of its
+    excess (by their shortfalls), so the decoder can pick the form the sentence wants; words of
+    another lemma, forms another pairing took and crumbs under one occurrence are left alone."""
+    from unspin.profiles.discovery import other_forms
+
+    shortfall = {"hoped": 30.0, "hopes": 15.0, "hopeful": 40.0, "wish": 50.0, "hoping": 0.5}
+    pairings = [("abjurer", "hope", 20.0, 6.0)]
+    found = other_forms(pairings, {"abjurer": 60.0}, shortfall)
+    assert found == [("abjurer", "hoped", 30.0, 6.0), ("abjurer", "hopes", 10.0, 6.0)]
+    assert shortfall == {"hoped": 0.0, "hopes": 5.0, "hopeful": 40.0, "wish": 50.0, "hoping": 0.5}
+    taken = [("abjurer", "hope", 20.0, 6.0), ("wont", "hoped", 10.0, 4.0)]
+    assert [form for _t, form, _m, _g in other_forms(taken, {"abjurer": 60.0, "wont": 10.0},
+                                                     {"hoped": 30.0, "hopes": 15.0})] == ["hopes"]
+    assert other_forms(pairings, {"abjurer": 20.5}, {"hoped": 30.0}) == []  # nothing left to share
+
+
+def test_discovery_profile_reads_every_missing_form(monkeypatch):
+    """The discovered profile holds the other forms as readings of the over-used word, a form
+    too rare to be a missing word of its own ("hoping": 4.8 expected) too."""
+    from unspin.profiles import discovery
+
+    monkeypatch.setattr(discovery, "best_in_context",
+                        lambda text, tried, *rest, **kw: ("hope", 3.0) if "hope" in tried else None)
+    words = {"abjurer": Word(600.0, 600.0), "the": Word(3000.0, 3000.0)}
+    contexts = {word: [(("the",), ("the",))] for word in words}
+    frequencies = {"abjurer": 1, "hope": 1000, "hoped": 800, "hopes": 500, "hoping": 30, "hopeful": 700,
+                   "the": 60000}
+    found, pairings = discover(Profile(words), contexts, 10_000, None, frequencies)
+    assert [(spun, original) for spun, original, _m, _g in pairings][:1] == [("abjurer", "hope")]
+    assert set(found.known("abjurer")) == {("hope",), ("hoped",), ("hopes",), ("hoping",)}

@@ -26,6 +26,11 @@ word it stands for goes missing from the pages.  ``discover`` pairs them:
   is paired once (one original, one way), and the words left unpaired are tried again
   without the paired ones.
 
+* **other forms**: after the rounds, the other forms of each paired original that the pages
+  miss too take what is left of the word's excess (``other_forms``): a spinner that does not
+  re-inflect writes one word for hope, hoped and hopes, and the decoder picks the form each
+  sentence wants.
+
 A pairing joins the profile as an original of the over-used word with the mass of its excess
 (what the profile said of its other occurrences is scaled down to make room), so the lattice proposes it (relation ``learned``,
 ``candidates.with_known``) and the learned channel weighs it as the pages say.
@@ -63,6 +68,7 @@ MIN_MASS = 1e-3  # a reading scaled down under this many occurrences is dropped
 # until "sensed" took "would" (wordnet-walk, bench/NOTES.md); forms of one lemma are no longer
 # rivals at all (``best_in_context``), but other words are.
 ROUNDS = 3
+FORM_EXPECTED = 2.0  # occurrences the corpus rate expects of a paired original's other form
 
 
 def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, frequencies: Mapping[str, int],
@@ -108,6 +114,7 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
     pairings = []
     waiting = [(excess, text) for excess, text in sorted(overused, reverse=True)
                if " " in text or not in_a_phrase(contexts[text], strange)]
+    excesses = {text: excess for excess, text in waiting}
     low, high = SHORTFALL
 
     def rivals(text: str, excess: float, taken: set[str]) -> list[str]:
@@ -145,6 +152,7 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
         if len(left) == len(waiting):
             break
         waiting = left
+    pairings += other_forms(pairings, excesses, {**thin_forms(frequencies, rate, totals), **shortfall})
     if not pairings:
         return profile, []
     words_out = {text: Word(word.count, word.kept, dict(word.originals)) for text, word in profile.words.items()}
@@ -157,6 +165,45 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
                           if share * keep >= MIN_MASS}
         word.originals[(other,)] = word.originals.get((other,), 0.0) + mass
     return Profile(words_out, profile.header), pairings
+
+
+def thin_forms(frequencies: Mapping[str, int], rate: float, totals: Mapping[str, float]) -> dict[str, float]:
+    """Words the pages miss (at most MISSING_SHARE of what the corpus expects) that are too
+    rare to be missing words (FORM_EXPECTED up to MIN_EXPECTED occurrences expected): a
+    paired original's other forms may be among them.  Word -> shortfall."""
+    found = {}
+    for text, count in frequencies.items():
+        expected = count * rate
+        if FORM_EXPECTED <= expected < MIN_EXPECTED and text.isalpha() and text == text.lower():
+            held = totals.get(text, 0.0)
+            if held <= MISSING_SHARE * expected:
+                found[text] = expected - held
+    return found
+
+
+def other_forms(pairings: list[tuple[str, str, float, float]], excesses: Mapping[str, float],
+                shortfall: dict[str, float]) -> list[tuple[str, str, float, float]]:
+    """The other forms of each paired original that the pages miss too, paired with the same
+    word (what is left of its excess, shared out by their shortfalls; ``shortfall`` is
+    reduced): a spinner that does not re-inflect writes one word for every form of a lemma
+    ("abjurer" for hope, hoped and hopes), and a profile that reads it as one form restores
+    the wrong one wherever the sentence wants another.  Which form fits is the decoder's
+    choice in context.  Forms another pairing took stay with it."""
+    taken = {other for _text, other, _mass, _gain in pairings}
+    found = []
+    for text, other, mass, gain in pairings:
+        left = excesses.get(text, 0.0) - mass - sum(m for t, _o, m, _g in found if t == text)
+        forms = sorted((short, form) for form, short in shortfall.items()
+                       if form not in taken and form != text and short > 0 and kin(form, other))
+        for short, form in reversed(forms):
+            share = min(left, short)
+            if share < 1.0:
+                break
+            shortfall[form] -= share
+            taken.add(form)
+            left -= share
+            found.append((text, form, round(share, 3), gain))
+    return found
 
 
 def best_in_context(text: str, tried: list[str], contexts: list, lm, readings: list[str] = (),
