@@ -490,9 +490,10 @@ def render(data: dict) -> list[str]:
              "(`unspin.profiles.discovery`), and readings restored with a profile get their confidence from the "
              "profile confidence model (`profile_confidence.json`; with `--lofo`, the one fitted without the "
              "family). F0.5 per edit [95% paired-bootstrap interval]; per site in the second table."
-             + (f" The profiles are read from `{data['profiles_from']}`, as an earlier run with `--save` learned "
-                "them; the learning speeds " + ("are that run's; corpus mode was run again." if data.get("corpus_again")
-                                                 else "and corpus mode are that run's.")
+             + (f" The profiles are read from `{data['profiles_from']}`, learned as a run with `--save` learns "
+                "them (`--save`, or `--learn-only --save`); the learning speeds in the curve "
+                + ("are the last learning run's; corpus mode was run again." if data.get("corpus_again")
+                   else "and corpus mode are the last learning run's.")
                 if data.get("profiles_from") else "")
              + " Corpus mode checks that the crawl reads as one spinner's (`Agreement.check`); `(alone)`: it did "
              "not, and the paragraphs were restored one at a time."
