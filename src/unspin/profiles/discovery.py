@@ -101,15 +101,9 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
             overused.append((word.count - expected, text))
     if not overused:
         return profile, []
-    missing = []
-    for text, count in frequencies.items():
-        expected = count * rate
-        if expected < MIN_EXPECTED or not text.isalpha() or text != text.lower():
-            continue
-        held = totals.get(text, 0.0)  # kept as itself, or read as the original of another word
-        if held <= MISSING_SHARE * expected:
-            missing.append((expected - held, text))
-    missing.sort(reverse=True)
+    scarce = missing_words(frequencies, rate, totals)
+    missing = sorted(((short, text) for short, text, expected in scarce if expected >= MIN_EXPECTED), reverse=True)
+    thin = {text: short for short, text, expected in scarce if expected < MIN_EXPECTED}  # only as other forms
     shortfall = dict((text, short) for short, text in missing[:MAX_MISSING])
     pairings = []
     waiting = [(excess, text) for excess, text in sorted(overused, reverse=True)
@@ -152,7 +146,7 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
         if len(left) == len(waiting):
             break
         waiting = left
-    pairings += other_forms(pairings, excesses, {**thin_forms(frequencies, rate, totals), **shortfall})
+    pairings += other_forms(pairings, excesses, {**thin, **shortfall})
     if not pairings:
         return profile, []
     words_out = {text: Word(word.count, word.kept, dict(word.originals)) for text, word in profile.words.items()}
@@ -167,17 +161,21 @@ def discover(profile: Profile, contexts: Mapping[str, list], words: int, lm, fre
     return Profile(words_out, profile.header), pairings
 
 
-def thin_forms(frequencies: Mapping[str, int], rate: float, totals: Mapping[str, float]) -> dict[str, float]:
-    """Words the pages miss (at most MISSING_SHARE of what the corpus expects) that are too
-    rare to be missing words (FORM_EXPECTED up to MIN_EXPECTED occurrences expected): a
-    paired original's other forms may be among them.  Word -> shortfall."""
-    found = {}
+def missing_words(frequencies: Mapping[str, int], rate: float, totals: Mapping[str, float]
+                  ) -> list[tuple[float, str, float]]:
+    """(shortfall, word, expected) of each lowercase word the corpus expects at least
+    FORM_EXPECTED times in the pages and of which the profile accounts for at most
+    MISSING_SHARE (``totals``: kept as itself, or read as the original of another word).
+    From MIN_EXPECTED up they are the missing words; the rarer ones serve only as a paired
+    original's other forms (``other_forms``)."""
+    found = []
     for text, count in frequencies.items():
         expected = count * rate
-        if FORM_EXPECTED <= expected < MIN_EXPECTED and text.isalpha() and text == text.lower():
-            held = totals.get(text, 0.0)
-            if held <= MISSING_SHARE * expected:
-                found[text] = expected - held
+        if expected < FORM_EXPECTED or not text.isalpha() or text != text.lower():
+            continue
+        held = totals.get(text, 0.0)
+        if held <= MISSING_SHARE * expected:
+            found.append((expected - held, text, expected))
     return found
 
 
@@ -192,7 +190,7 @@ def other_forms(pairings: list[tuple[str, str, float, float]], excesses: Mapping
     taken = {other for _text, other, _mass, _gain in pairings}
     found = []
     for text, other, mass, gain in pairings:
-        left = excesses.get(text, 0.0) - mass - sum(m for t, _o, m, _g in found if t == text)
+        left = excesses.get(text, 0.0) - mass  # each word is paired once in the rounds
         forms = sorted((short, form) for form, short in shortfall.items()
                        if form not in taken and form != text and short > 0 and kin(form, other))
         for short, form in reversed(forms):
